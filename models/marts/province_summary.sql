@@ -1,0 +1,42 @@
+{{
+    config(
+        materialized='incremental',
+        unique_key='evaluation_year',
+        incremental_strategy='delete+insert',
+        on_schema_change='sync_all_columns',
+    )
+}}
+{#- One row per evaluation year: the class distribution, the mean score and the counts the
+    province reports (leaps, demotions, counties rising in score and in rank). -#}
+with
+
+county_transitions as (
+    select * from {{ ref('county_transitions') }}
+    where {{ evaluation_year_filter('evaluation_year', following=1) }}
+),
+
+final as (
+    select
+        evaluation_year,
+        count(*) as units,
+        count(*) filter (where class = 'A') as class_a,
+        count(*) filter (where class = 'B') as class_b,
+        count(*) filter (where class = 'C') as class_c,
+        round(avg(total_points), 2) as mean_score,
+        round(median(total_points), 2) as median_score,
+        count(*) filter (where is_class_leap) as class_leaps,
+        count(*) filter (where class_transition = 'C->B') as leaps_c_to_b,
+        count(*) filter (where class_transition = 'B->A') as leaps_b_to_a,
+        count(*) filter (where class_transition = 'C->A') as leaps_c_to_a,
+        count(*) filter (where is_demotion) as demotions,
+        count(*) filter (where score_change > 0) as score_up,
+        count(*) filter (where rank_change > 0) as rank_up,
+        count(*) filter (where rank_change >= 10) as rank_up_10_plus,
+        count(*) filter (where rank_change between 5 and 9) as rank_up_5_9,
+        count(*) filter (where rank_change between 1 and 4) as rank_up_1_4,
+        count(*) filter (where previous_county_code is not null) as units_with_previous_year
+    from county_transitions
+    group by evaluation_year
+)
+
+select * from final

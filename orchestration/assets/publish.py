@@ -1,0 +1,54 @@
+"""Publishing: a year that passed the quality gate goes into the published mart, atomically."""
+
+
+import json
+
+import dagster as dg
+
+from orchestration.partitions import evaluation_years
+from orchestration.publish import publish_year
+from orchestration.resources import dbt_project
+from orchestration.settings import current_paths
+
+PUBLISHED_MART_TABLES = ("county_scores", "county_indicator_points", "county_transitions", "province_summary")
+
+
+def tables_comparing_with_previous_year() -> list[str]:
+    """Mart models flagged in dbt (`meta.publish.compares_with_previous_year`) whose rows of
+    the next year change when a year is corrected."""
+    manifest = json.loads(dbt_project.manifest_path.read_text(encoding="utf-8"))
+    flagged = []
+    for node in manifest["nodes"].values():
+        publish = node.get("config", {}).get("meta", {}).get("publish", {})
+        if node["resource_type"] == "model" and publish.get("compares_with_previous_year"):
+            flagged.append(node["alias"] or node["name"])
+    return sorted(flagged)
+
+
+@dg.asset(
+    partitions_def=evaluation_years,
+    group_name="publish",
+    kinds={"duckdb", "parquet"},
+    deps=[dg.AssetKey(table) for table in PUBLISHED_MART_TABLES],
+)
+def published_mart(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
+    """The analysts' mart (`warehouse/mart.duckdb` and its Parquet export) with this year in it."""
+    paths = current_paths()
+    summary = publish_year(
+        paths.work_db,
+        paths.mart_db,
+        int(context.partition_key),
+        tables_following_year=tables_comparing_with_previous_year(),
+        run_id=context.run_id,
+        parquet_dir=paths.mart_parquet_dir,
+    )
+    context.log.info(
+        f"published evaluation year(s) {list(summary.years_republished)} to {summary.mart_db}"
+    )
+    return dg.MaterializeResult(
+        metadata={
+            "mart_db": dg.MetadataValue.path(str(summary.mart_db)),
+            "years_written": list(summary.years_republished),
+            "table_rows": dg.MetadataValue.json(summary.tables),
+        }
+    )

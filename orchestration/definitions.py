@@ -1,0 +1,18 @@
+"""The Dagster code location: wires assets, checks, jobs, sensors and resources together."""
+
+from __future__ import annotations
+
+import dagster as dg
+
+from orchestration.assets.ingest import inbox_submissions
+from orchestration.assets.publish import published_mart
+from orchestration.assets.scoring import scoring_models
+from orchestration.jobs import annual_run
+from orchestration.resources import dbt_cli
+
+defs = dg.Definitions(
+    assets=[inbox_submissions, scoring_models, published_mart],
+    jobs=[annual_run],
+    resources={"dbt": dbt_cli},
+    executor=dg.in_process_executor,
+)
