@@ -62,7 +62,10 @@ def export_dbt_environment(paths: Paths | None = None) -> Paths:
     """Put the resolved paths into the environment that dbt's profile and project read."""
     paths = paths or current_paths()
     os.environ["LEAP_WORK_DB"] = str(paths.work_db)
-    os.environ["LEAP_DATASET_DIR"] = str(paths.dataset_dir)
+    if paths.dataset_dir != DEFAULT_DATASET_DIR:
+        # dbt's default seed path (../seeds) is used otherwise; see
+        # dbt_project/macros/noop_statement.sql for why absolute seed paths need care.
+        os.environ["LEAP_DATASET_DIR"] = str(paths.dataset_dir)
     return paths
 
 
