@@ -9,10 +9,12 @@ from orchestration.assets.publish import published_mart
 from orchestration.assets.scoring import scoring_models
 from orchestration.jobs import annual_run
 from orchestration.resources import dbt_cli
+from orchestration.sensors import inbox_sensor
 
 defs = dg.Definitions(
     assets=[inbox_submissions, scoring_models, published_mart],
     jobs=[annual_run],
+    sensors=[inbox_sensor],
     resources={"dbt": dbt_cli},
     executor=dg.in_process_executor,
 )

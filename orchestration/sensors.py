@@ -1,0 +1,63 @@
+"""Sensors: new or changed inbox files launch the annual run of their year."""
+
+import hashlib
+import json
+
+import dagster as dg
+
+from orchestration.dataset import read_config_table
+from orchestration.jobs import annual_run
+from orchestration.settings import current_paths
+
+
+def inbox_fingerprints() -> dict[str, str]:
+    """One fingerprint per data-year folder of the inbox, from its files' names, sizes and
+    modification times (cheap: no file is read)."""
+    inbox = current_paths().inbox_dir
+    fingerprints: dict[str, str] = {}
+    if not inbox.is_dir():
+        return fingerprints
+    for year_dir in sorted(path for path in inbox.iterdir() if path.is_dir() and path.name.isdigit()):
+        listing = sorted(
+            f"{entry.name}:{entry.stat().st_size}:{entry.stat().st_mtime_ns}"
+            for entry in year_dir.iterdir()
+            if entry.is_file() and not entry.name.startswith((".", "_"))
+        )
+        if listing:
+            fingerprints[year_dir.name] = hashlib.sha256("\n".join(listing).encode()).hexdigest()
+    return fingerprints
+
+
+def evaluation_year_of_data_year(data_year: int) -> int:
+    """The evaluation year that scores a data year (the methodology's data-year lag)."""
+    methodology = read_config_table(current_paths().dataset_dir, "methodology")
+    for row in methodology.iter_rows(named=True):
+        evaluation_year = data_year + int(row["data_year_lag"])
+        last = int(row["last_evaluation_year"]) if row["last_evaluation_year"] else 9999
+        if int(row["first_evaluation_year"]) <= evaluation_year <= last:
+            return evaluation_year
+    raise ValueError(f"no methodology scores data year {data_year}")
+
+
+@dg.sensor(job=annual_run, minimum_interval_seconds=30, default_status=dg.DefaultSensorStatus.STOPPED)
+def inbox_sensor(context: dg.SensorEvaluationContext):
+    """Launches the annual run of a year when files of its data year appear or change."""
+    previous = json.loads(context.cursor) if context.cursor else {}
+    current = inbox_fingerprints()
+    partitions = set(annual_run.partitions_def.get_partition_keys())
+    for data_year, fingerprint in current.items():
+        if previous.get(data_year) == fingerprint:
+            continue
+        evaluation_year = str(evaluation_year_of_data_year(int(data_year)))
+        if evaluation_year not in partitions:
+            context.log.warning(
+                f"inbox folder {data_year} changed but evaluation year {evaluation_year} is not a "
+                f"partition ({min(partitions)}-{max(partitions)}); set LEAP_LAST_YEAR"
+            )
+            continue
+        yield dg.RunRequest(
+            run_key=f"inbox-{data_year}-{fingerprint[:16]}",
+            partition_key=evaluation_year,
+            tags={"leap/trigger": "inbox_sensor", "leap/data_year": data_year},
+        )
+    context.update_cursor(json.dumps(current))
