@@ -1,0 +1,65 @@
+"""Units of measure: recognising a unit and converting a value to its canonical unit.
+
+The canonical unit of each base variable is `seeds/base_variables.csv` `unit`; the factors are
+`seeds/unit_conversions.csv` (from_unit, to_unit, factor: value_in_to = value_in_from * factor).
+A pair is also usable backwards (1 / factor). Arithmetic is in Decimal, so `1.2 亿元` becomes
+exactly `12000 万元`.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from decimal import Decimal
+from pathlib import Path
+
+from orchestration.ingest.text import squeeze
+
+PERCENT = "%"
+
+
+def normalise_unit(text: str) -> str:
+    """A unit as compared: NFKC, no spaces, no surrounding brackets, no `单位:` prefix."""
+    unit = squeeze(text)
+    unit = re.sub(r"^[\(\[【]+|[\)\]】]+$", "", unit)
+    unit = re.sub(r"^(?:计量)?单位[:]?", "", unit)
+    return unit
+
+
+class UnitConverter:
+    """Factors between units, from `seeds/unit_conversions.csv`."""
+
+    def __init__(self, factors: dict[tuple[str, str], Decimal], canonical_units: set[str]):
+        self._factors = dict(factors)
+        for (source, target), factor in factors.items():
+            self._factors.setdefault((target, source), Decimal(1) / factor)
+        self._known = {normalise_unit(u) for u in canonical_units} | {PERCENT}
+        for source, target in factors:
+            self._known.update((source, target))
+
+    @classmethod
+    def from_csv(cls, path: Path, canonical_units: set[str]) -> UnitConverter:
+        """Load `unit_conversions.csv`; raises ValueError on a bad or contradictory row."""
+        factors: dict[tuple[str, str], Decimal] = {}
+        with path.open(encoding="utf-8-sig", newline="") as handle:
+            for line, row in enumerate(csv.DictReader(handle), start=2):
+                source = normalise_unit(row["from_unit"])
+                target = normalise_unit(row["to_unit"])
+                factor = Decimal(row["factor"].strip())
+                if not source or not target or factor <= 0:
+                    raise ValueError(f"{path.name} line {line}: bad conversion row {row}")
+                if factors.get((source, target), factor) != factor:
+                    raise ValueError(f"{path.name} line {line}: second factor for {source}->{target}")
+                factors[(source, target)] = factor
+        return cls(factors, canonical_units)
+
+    def is_known(self, unit: str) -> bool:
+        """Whether the unit appears in the conversion table or is a canonical unit."""
+        return normalise_unit(unit) in self._known
+
+    def factor(self, found_unit: str, canonical_unit: str) -> Decimal | None:
+        """The factor from `found_unit` to `canonical_unit`; 1 for the same unit; None if unknown."""
+        source, target = normalise_unit(found_unit), normalise_unit(canonical_unit)
+        if source == target:
+            return Decimal(1)
+        return self._factors.get((source, target))

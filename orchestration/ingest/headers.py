@@ -1,0 +1,158 @@
+"""Recognising the fixed headers and labels of the layouts (not the variable columns).
+
+The canonical texts are in `orchestration.layouts`; the aliases here are the variants seen in
+hand-made copies of the forms. Everything is compared on `text.match_key`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from orchestration import layouts
+from orchestration.ingest.grid import Cell, Sheet
+from orchestration.ingest.text import cell_text, is_blank, match_key
+
+# County-form table columns: role → header aliases.
+FORM_VAR_CODE = "var_code"
+FORM_VAR_NAME = "var_name"
+FORM_UNIT = "unit"
+FORM_VALUE = "value"
+FORM_NOTE = "note"
+_FORM_COLUMN_ALIASES: dict[str, tuple[str, ...]] = {
+    FORM_VAR_CODE: (layouts.COUNTY_FORM_COLUMNS[0], "指标编码", "变量代码", "代码", "编码", "编号"),
+    FORM_VAR_NAME: (layouts.COUNTY_FORM_COLUMNS[1], "指标", "指标项", "变量名称", "项目", "名称"),
+    FORM_UNIT: (layouts.COUNTY_FORM_COLUMNS[2], "单位", "计量单位名称"),
+    FORM_VALUE: (layouts.COUNTY_FORM_COLUMNS[3], "数据", "填报值", "填报数", "指标值", "本年数值",
+                 "本年数", "数值(本年)", "值"),
+    FORM_NOTE: (layouts.COUNTY_FORM_COLUMNS[4], "说明", "备注说明"),
+}
+
+# Key columns of the wide layouts (city summary, expert scores).
+KEY_CODE = "code"
+KEY_NAME = "name"
+KEY_CITY = "city"
+_KEY_COLUMN_ALIASES: dict[str, tuple[str, ...]] = {
+    KEY_CODE: (layouts.CITY_SUMMARY_KEY_COLUMNS[0], "区划代码", "行政代码", "县(市、区)代码",
+               "县(市,区)代码", "单位代码", "代码"),
+    KEY_NAME: (layouts.CITY_SUMMARY_KEY_COLUMNS[1], "县(市,区)名称", "县(市、区)", "县(市,区)",
+               "县市区名称", "县市区", "县区名称", "县(市)区名称", "单位名称", "名称", "县(市、区)名"),
+    KEY_CITY: ("所属市", "设区市", "所属设区市", "地市", "市"),
+}
+
+# Header-block labels of the county form.
+LABEL_UNIT_NAME = "unit_name"
+LABEL_UNIT_CODE = "unit_code"
+LABEL_DATA_YEAR = "data_year"
+LABEL_CONTACT_NAME = "contact_name"
+LABEL_CONTACT_PHONE = "contact_phone"
+LABEL_CITY = "city"
+_LABEL_ALIASES: dict[str, tuple[str, ...]] = {
+    LABEL_UNIT_NAME: (layouts.HEADER_UNIT_NAME, "填报单位名称", "单位名称", "县(市、区)名称",
+                      "县(市、区)", "填报县(市、区)"),
+    LABEL_UNIT_CODE: (layouts.HEADER_UNIT_CODE, "区划代码", "行政区划代码(6位)"),
+    LABEL_DATA_YEAR: (layouts.HEADER_DATA_YEAR, "统计年份", "数据年度", "年度"),
+    LABEL_CONTACT_NAME: (layouts.HEADER_CONTACT_NAME, "填表人", "联系人"),
+    LABEL_CONTACT_PHONE: (layouts.HEADER_CONTACT_PHONE, "电话", "手机", "联系方式", "电话号码"),
+    LABEL_CITY: ("所属市", "设区市"),
+}
+
+# Rows that are not data: notes and sign-off lines (first non-empty cell starts with one).
+_NOTE_PREFIXES = ("注", "说明", "备注:", "填表说明", "数据来源", "资料来源")
+_SIGNOFF_PREFIXES = ("填报人", "填表人", "联系人", "联系电话", "审核人", "制表人", "负责人",
+                     "单位负责人", "填报日期", "报送日期", "统计负责人")
+TOTAL_NAMES = frozenset(match_key(t) for t in ("合计", "总计", "小计", "全市", "全市合计",
+                                                  "汇总", "全省", "全省合计"))
+
+
+def _keyed(aliases: dict[str, tuple[str, ...]]) -> dict[str, str]:
+    keyed: dict[str, str] = {}
+    for role, texts in aliases.items():
+        for text in texts:
+            keyed.setdefault(match_key(text), role)
+    return keyed
+
+
+_FORM_KEYS = _keyed(_FORM_COLUMN_ALIASES)
+_KEY_KEYS = _keyed(_KEY_COLUMN_ALIASES)
+_LABEL_KEYS = _keyed(_LABEL_ALIASES)
+
+
+def form_column_role(text: Cell) -> str | None:
+    """The county-form column a header cell names (var_code, var_name, unit, value, note)."""
+    return _FORM_KEYS.get(match_key(cell_text(text))) if not is_blank(text) else None
+
+
+def key_column_role(text: Cell) -> str | None:
+    """The wide-layout key column a header cell names (code, name, city)."""
+    return _KEY_KEYS.get(match_key(cell_text(text))) if not is_blank(text) else None
+
+
+@dataclass(frozen=True)
+class Label:
+    """A labelled header-block cell: the label's role, where it is, and the value found."""
+
+    role: str
+    row: int
+    col: int
+    value: Cell
+    value_col: int | None
+
+
+def label_role(text: Cell) -> tuple[str, str] | None:
+    """(role, inline value) for `填报单位`, `填报单位：`, or `填报单位：正定县` in one cell."""
+    if is_blank(text) or not isinstance(text, str):
+        return None
+    key = match_key(text)
+    if key in _LABEL_KEYS:
+        return _LABEL_KEYS[key], ""
+    raw = text.strip()
+    for separator in (":", "："):
+        if separator in raw:
+            head, _, tail = raw.partition(separator)
+            role = _LABEL_KEYS.get(match_key(head))
+            if role is not None:
+                return role, tail.strip()
+    return None
+
+
+def find_labels(sheet: Sheet, rows: Iterable[int]) -> dict[str, Label]:
+    """Header-block labels in the given rows; a label's value is the next non-empty cell to its
+    right (or the text after its colon). The first occurrence of a role wins."""
+    found: dict[str, Label] = {}
+    for r in rows:
+        cells = sheet.rows[r] if r < len(sheet.rows) else []
+        for c, cell in enumerate(cells):
+            hit = label_role(cell)
+            if hit is None or hit[0] in found:
+                continue
+            role, inline = hit
+            if inline:
+                found[role] = Label(role, r, c, inline, c)
+                continue
+            value, value_col = None, None
+            for c2 in range(c + 1, len(cells)):
+                if is_blank(cells[c2]):
+                    continue
+                if label_role(cells[c2]) is None:
+                    value, value_col = cells[c2], c2
+                break
+            found[role] = Label(role, r, c, value, value_col)
+    return found
+
+
+def first_text(cells: list[Cell]) -> str:
+    """The first non-empty cell of a row as text ('' for a blank row)."""
+    for cell in cells:
+        if not is_blank(cell):
+            return cell_text(cell).strip()
+    return ""
+
+
+def is_note_row(cells: list[Cell]) -> bool:
+    """A trailing note (`注：…`, `说明：…`) or sign-off line (`填报人：…`)."""
+    first = match_key(first_text(cells))
+    return bool(first) and (
+        first.startswith(tuple(match_key(p) for p in _NOTE_PREFIXES))
+        or first.startswith(tuple(match_key(p) for p in _SIGNOFF_PREFIXES))
+    )

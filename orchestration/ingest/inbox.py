@@ -1,0 +1,244 @@
+"""Reading one data year of the inbox: every file into values, a files row and problems.
+
+`<inbox>/<data_year>/` holds the year's files (subfolders allowed); names starting with `.`, `_`
+or `~$` (Excel lock files) are ignored. One bad file never stops the year: a file that cannot be
+read, has no known layout, or is for another data year is `rejected` with a reason (and its
+values are not emitted); every other file is `loaded`, with its problems located.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+from orchestration.ingest.detect import read_layout
+from orchestration.ingest.duplicates import SubmittedValue, duplicate_submissions
+from orchestration.ingest.grid import UnreadableFile, read_workbook
+from orchestration.ingest.problems import Location, Problem, problem
+from orchestration.ingest.reading import LayoutReading, ReadContext, Reference
+from orchestration.ingest.schemas import LOADED, REJECTED, IngestResult
+
+log = logging.getLogger(__name__)
+
+_IGNORED_PREFIXES = (".", "_", "~$")
+
+
+@dataclass
+class FileOutcome:
+    """One file's files row, values rows and problems."""
+
+    file_row: dict[str, object]
+    values: list[dict[str, object]] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+
+
+def read_inbox_year(
+    inbox_dir: Path,
+    data_year: int,
+    seeds_dir: Path,
+    received_at: datetime | None = None,
+) -> IngestResult:
+    """Read every submission file of `<inbox_dir>/<data_year>/`.
+
+    `received_at` stamps all files (tz-aware values are converted to UTC; naive ones are taken as
+    UTC); by default each file's modification time in UTC. A missing year folder gives an empty
+    result.
+    """
+    ref = Reference.from_seeds(Path(seeds_dir))
+    year_dir = Path(inbox_dir) / str(data_year)
+    outcomes: list[FileOutcome] = []
+    seen_hashes: dict[str, str] = {}
+    for path in scan_year_folder(year_dir):
+        rel = path.relative_to(year_dir).as_posix()
+        outcome = ingest_file(path, rel, data_year, ref, _received(path, received_at), seen_hashes)
+        outcomes.append(outcome)
+
+    sha_of = {o.file_row["file_name"]: o.file_row["file_sha256"] for o in outcomes}
+    all_values = [v for o in outcomes for v in o.values]
+    names = {u.code: u.name for u in ref.registry.valid_units(data_year)}
+    duplicates = duplicate_submissions(
+        [
+            SubmittedValue(
+                unit_code=str(v["unit_code"]),
+                variable_code=str(v["variable_code"]),
+                value=v["value"],  # type: ignore[arg-type]
+                is_missing=bool(v["is_missing"]),
+                file_name=str(v["file_name"]),
+                sheet=v["sheet"],  # type: ignore[arg-type]
+                row_number=int(v["row_number"]),  # type: ignore[call-overload]
+                received_at=v["received_at"],  # type: ignore[arg-type]
+            )
+            for v in all_values
+            if v["unit_code"] is not None
+        ],
+        names,
+    )
+    problem_rows = [
+        p.as_row(data_year, str(o.file_row["file_sha256"])) for o in outcomes for p in o.problems
+    ]
+    problem_rows += [p.as_row(data_year, sha_of[p.location.file_name]) for p in duplicates]  # type: ignore[misc]
+    return IngestResult.from_rows(all_values, [o.file_row for o in outcomes], problem_rows)
+
+
+def scan_year_folder(year_dir: Path) -> list[Path]:
+    """The submission files of a year folder, sorted; hidden/underscore/lock files skipped."""
+    if not year_dir.is_dir():
+        return []
+    found = []
+    for path in sorted(year_dir.rglob("*")):
+        parts = path.relative_to(year_dir).parts
+        if any(part.startswith(_IGNORED_PREFIXES) for part in parts) or not path.is_file():
+            continue
+        found.append(path)
+    return found
+
+
+def ingest_file(
+    path: Path,
+    rel: str,
+    data_year: int,
+    ref: Reference,
+    received: datetime,
+    seen_hashes: dict[str, str] | None = None,
+) -> FileOutcome:
+    """Read one file; never raises for a bad file (the file is rejected with a reason)."""
+    data = path.read_bytes()
+    sha = hashlib.sha256(data).hexdigest()
+    row: dict[str, object] = {
+        "data_year": data_year,
+        "file_name": rel,
+        "file_sha256": sha,
+        "size_bytes": len(data),
+        "layout": None,
+        "status": LOADED,
+        "reason": None,
+        "received_at": received,
+        "value_count": 0,
+    }
+    outcome = FileOutcome(row)
+    where = Location(file_name=rel)
+
+    def reject(code: str, message: str, found: str | None = None, loc: Location = where) -> FileOutcome:
+        p = problem(loc, code, message, found)
+        row.update(status=REJECTED, reason=f"{code}: {message}")
+        outcome.values.clear()
+        outcome.problems[:] = [p]
+        return outcome
+
+    if seen_hashes is not None:
+        if sha in seen_hashes:
+            return reject(
+                "duplicate_file",
+                f"byte-identical to {seen_hashes[sha]} (same SHA-256); read once only",
+                seen_hashes[sha],
+            )
+        seen_hashes[sha] = rel
+    try:
+        book = read_workbook(data, rel)
+    except UnreadableFile as error:
+        return reject("unreadable_file", f"{error}; expected an .xlsx workbook or a CSV file")
+    row.update(file_format=book.file_format, encoding=book.encoding)
+    ctx = ReadContext(file_name=rel, data_year=data_year, ref=ref)
+    try:
+        detection = read_layout(book, ctx)
+    except Exception as error:  # a bug must not stop the other files of the year
+        log.exception("reading %s failed", rel)
+        return reject(
+            "reader_failure", f"the reader failed ({type(error).__name__}: {error}); report this"
+        )
+    reading = detection.reading
+    if reading is None:
+        sheets = ", ".join(s.name or "(csv)" for s in book.sheets) or "none"
+        return reject(
+            "unknown_layout",
+            f"no sheet (sheets: {sheets}) has the header of a known layout; expected a county "
+            "form (指标代码 | 指标名称 | 计量单位 | 数值 | 备注), a city summary or expert scores "
+            "(行政区划代码 | 县(市、区)名称 | one column per variable)",
+        )
+    _describe(row, reading)
+    year_problem = _check_year(reading, data_year, rel)
+    if year_problem is not None and year_problem.problem_code == "wrong_year":
+        outcome.problems.append(year_problem)
+        row.update(status=REJECTED, reason=f"wrong_year: {year_problem.expected}")
+        return outcome
+    if year_problem is not None:
+        outcome.problems.append(year_problem)
+    outcome.problems.extend(detection.problems)
+    outcome.problems.extend(reading.problems)
+    outcome.values = [
+        {
+            "data_year": data_year,
+            "unit_code": unit_code,
+            "variable_code": v.variable_code,
+            "value": v.value,
+            "raw_text": v.raw_text,
+            "unit_found": v.unit_found,
+            "conversion_factor": v.conversion_factor,
+            "is_missing": v.is_missing,
+            "layout": reading.layout,
+            "file_name": rel,
+            "file_sha256": sha,
+            "sheet": reading.sheet,
+            "row_number": v.location.row_number,
+            "column_name": v.location.column_name,
+            "column_letter": v.location.column_letter,
+            "received_at": received,
+        }
+        for unit_code, v in reading.values
+    ]
+    row["value_count"] = len(outcome.values)
+    return outcome
+
+
+def _describe(row: dict[str, object], reading: LayoutReading) -> None:
+    row.update(
+        layout=reading.layout,
+        sheet=reading.sheet,
+        declared_unit_name=reading.declared_unit_name,
+        declared_unit_code=reading.declared_unit_code,
+        unit_code=reading.unit_code,
+        contact_name=reading.contact_name,
+        contact_phone=reading.contact_phone,
+        declared_data_year=reading.declared_data_year,
+    )
+
+
+def _check_year(reading: LayoutReading, data_year: int, rel: str) -> Problem | None:
+    loc = reading.year_location or Location(file_name=rel, sheet=reading.sheet)
+    if reading.declared_data_year is not None and reading.declared_data_year != data_year:
+        return problem(
+            loc,
+            "wrong_year",
+            f"统计年度 is {reading.declared_data_year} but the file is in the inbox folder of data "
+            f"year {data_year}; the file was not loaded — expected 统计年度 {data_year} (or the "
+            f"file moved to the {reading.declared_data_year} folder)",
+            reading.declared_year_text,
+        )
+    if reading.declared_data_year is None and (
+        reading.declared_year_text or reading.layout == "county_form"
+    ):
+        return problem(
+            loc,
+            "missing_data_year",
+            (
+                f"统计年度 '{reading.declared_year_text}' is not a year"
+                if reading.declared_year_text
+                else "no 统计年度 in the header block"
+            )
+            + f"; data year {data_year} of the inbox folder was assumed — expected 统计年度 "
+            f"{data_year}",
+            reading.declared_year_text,
+        )
+    return None
+
+
+def _received(path: Path, received_at: datetime | None) -> datetime:
+    """A naive UTC timestamp: the given one, else the file's modification time."""
+    if received_at is None:
+        return datetime.fromtimestamp(path.stat().st_mtime, tz=UTC).replace(tzinfo=None)
+    if received_at.tzinfo is not None:
+        return received_at.astimezone(UTC).replace(tzinfo=None)
+    return received_at

@@ -1,0 +1,127 @@
+"""Appending an ingest result to the raw layer of the working DuckDB database.
+
+Tables in schema `raw` (created if missing):
+
+- `raw.submission_files`  one row per (data_year, file_sha256): every file ever received;
+- `raw.submitted_values`  the typed long-form values with their lineage;
+- `raw.ingest_problems`   the problems, each tied to its file by file_sha256.
+
+Append-only and idempotent by file content: a file whose (data_year, file_sha256) is already
+stored is skipped with its values and problems, so ingesting the same inbox twice changes nothing,
+and a corrected resubmission (different bytes) is added next to the earlier file, which stays —
+which one supersedes (the latest received) is decided downstream in dbt. With
+`replace_existing=True` the rows of files already stored are replaced by this result's (after a
+reader fix). Personal data (contact_name, contact_phone) stays in raw.submission_files.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import duckdb
+import polars as pl
+
+from orchestration.ingest.schemas import FILES_SCHEMA, PROBLEMS_SCHEMA, VALUES_SCHEMA, IngestResult
+
+SCHEMA = "raw"
+FILES_TABLE = f"{SCHEMA}.submission_files"
+VALUES_TABLE = f"{SCHEMA}.submitted_values"
+PROBLEMS_TABLE = f"{SCHEMA}.ingest_problems"
+
+_DUCKDB_TYPES = {
+    pl.Int32(): "INTEGER",
+    pl.Int64(): "BIGINT",
+    pl.Float64(): "DOUBLE",
+    pl.Utf8(): "VARCHAR",
+    pl.Boolean(): "BOOLEAN",
+    pl.Datetime("us"): "TIMESTAMP",
+}
+
+
+@dataclass(frozen=True)
+class StoreSummary:
+    """What a store call added (or replaced) and how many files were already there."""
+
+    new_files: int
+    new_values: int
+    new_problems: int
+    skipped_files: int
+
+
+def _ddl(table: str, schema: dict[str, pl.DataType], extra: str = "") -> str:
+    columns = ",\n    ".join(f"{name} {_DUCKDB_TYPES[dtype]}" for name, dtype in schema.items())
+    return f"CREATE TABLE IF NOT EXISTS {table} (\n    {columns}{extra}\n)"
+
+
+def ensure_raw_schema(con: duckdb.DuckDBPyConnection) -> None:
+    """Create schema raw and its three tables if missing."""
+    con.execute(f"CREATE SCHEMA IF NOT EXISTS {SCHEMA}")
+    con.execute(_ddl(FILES_TABLE, FILES_SCHEMA, ",\n    ingested_at TIMESTAMP"))
+    con.execute(_ddl(VALUES_TABLE, VALUES_SCHEMA))
+    con.execute(_ddl(PROBLEMS_TABLE, PROBLEMS_SCHEMA))
+
+
+def store_ingest_result(
+    con: duckdb.DuckDBPyConnection, result: IngestResult, replace_existing: bool = False
+) -> StoreSummary:
+    """Append the files not stored yet (keyed by data_year and file_sha256), in one transaction."""
+    ensure_raw_schema(con)
+    files = _one_row_per_file(result.files)
+    con.execute("BEGIN TRANSACTION")
+    try:
+        con.register("_ingest_files", files.to_arrow())
+        con.register("_ingest_values", result.values.to_arrow())
+        con.register("_ingest_problems", result.problems.to_arrow())
+        if replace_existing:
+            for table in (FILES_TABLE, VALUES_TABLE, PROBLEMS_TABLE):
+                con.execute(
+                    f"DELETE FROM {table} t USING _ingest_files f "
+                    "WHERE t.data_year = f.data_year AND t.file_sha256 = f.file_sha256"
+                )
+        new_keys = (
+            f"SELECT f.data_year, f.file_sha256 FROM _ingest_files f "
+            f"ANTI JOIN {FILES_TABLE} s USING (data_year, file_sha256)"
+        )
+        con.execute(f"CREATE OR REPLACE TEMP TABLE _ingest_new AS {new_keys}")
+        new_files = _count(con, "SELECT count(*) FROM _ingest_new")
+        skipped = files.height - new_files
+        con.execute(
+            f"INSERT INTO {FILES_TABLE} BY NAME "
+            "SELECT f.*, current_timestamp::TIMESTAMP AS ingested_at FROM _ingest_files f "
+            "SEMI JOIN _ingest_new n USING (data_year, file_sha256)"
+        )
+        new_values = _insert_for_new(con, VALUES_TABLE, "_ingest_values")
+        new_problems = _insert_for_new(con, PROBLEMS_TABLE, "_ingest_problems")
+        con.execute("DROP TABLE _ingest_new")
+        con.execute("COMMIT")
+    except Exception:
+        con.execute("ROLLBACK")
+        raise
+    finally:
+        for view in ("_ingest_files", "_ingest_values", "_ingest_problems"):
+            con.unregister(view)
+    return StoreSummary(new_files, new_values, new_problems, skipped)
+
+
+def _insert_for_new(con: duckdb.DuckDBPyConnection, table: str, source: str) -> int:
+    before = _count(con, f"SELECT count(*) FROM {table}")
+    con.execute(
+        f"INSERT INTO {table} BY NAME SELECT s.* FROM {source} s "
+        "SEMI JOIN _ingest_new n USING (data_year, file_sha256)"
+    )
+    return _count(con, f"SELECT count(*) FROM {table}") - before
+
+
+def _count(con: duckdb.DuckDBPyConnection, sql: str) -> int:
+    row = con.execute(sql).fetchone()
+    return int(row[0]) if row else 0
+
+
+def _one_row_per_file(files: pl.DataFrame) -> pl.DataFrame:
+    """Byte-identical copies within a year share a key: keep the loaded copy's row."""
+    return (
+        files.with_columns((pl.col("status") != "loaded").alias("_rejected"))
+        .sort(["_rejected", "file_name"])
+        .unique(subset=["data_year", "file_sha256"], keep="first", maintain_order=True)
+        .drop("_rejected")
+    )

@@ -1,0 +1,85 @@
+"""What the layout readers share: the reference data they need and what they hand back."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from orchestration.ingest.catalog import Variable, VariableCatalog
+from orchestration.ingest.conversion import UnitConverter
+from orchestration.ingest.grid import Sheet
+from orchestration.ingest.identity import Resolution, UnitRegistry
+from orchestration.ingest.problems import Location, Problem, problem
+from orchestration.ingest.value_cell import CellValue
+
+
+@dataclass(frozen=True)
+class Reference:
+    """The seeds the ingestion needs, loaded once per run."""
+
+    catalog: VariableCatalog
+    registry: UnitRegistry
+    converter: UnitConverter
+
+    @classmethod
+    def from_seeds(cls, seeds_dir: Path) -> Reference:
+        """Load base_variables, variable_aliases, unit_conversions, units and unit_changes."""
+        import csv
+
+        with (seeds_dir / "base_variables.csv").open(encoding="utf-8-sig", newline="") as handle:
+            canonical = {row["unit"] for row in csv.DictReader(handle)}
+        converter = UnitConverter.from_csv(seeds_dir / "unit_conversions.csv", canonical)
+        return cls(
+            catalog=VariableCatalog.from_seeds(seeds_dir, converter),
+            registry=UnitRegistry.from_seeds(seeds_dir),
+            converter=converter,
+        )
+
+
+@dataclass(frozen=True)
+class ReadContext:
+    """One file being read: its name relative to the year folder, the year, the reference."""
+
+    file_name: str
+    data_year: int
+    ref: Reference
+
+    def location(self, sheet: Sheet, **fields: object) -> Location:
+        return Location(file_name=self.file_name, sheet=sheet.name, **fields)  # type: ignore[arg-type]
+
+
+@dataclass
+class LayoutReading:
+    """What a layout reader found in its sheet."""
+
+    layout: str
+    sheet: str | None
+    values: list[tuple[str | None, CellValue]] = field(default_factory=list)  # (unit_code, value)
+    problems: list[Problem] = field(default_factory=list)
+    declared_unit_name: str | None = None
+    declared_unit_code: str | None = None
+    unit_code: str | None = None
+    contact_name: str | None = None
+    contact_phone: str | None = None
+    declared_data_year: int | None = None
+    declared_year_text: str | None = None
+    year_location: Location | None = None
+
+
+def unit_label(resolution: Resolution, fallback: str | None = None) -> str | None:
+    """`正定县 (130123)` for a resolved unit, else the text given."""
+    unit = resolution.unit
+    return f"{unit.name} ({unit.code})" if unit else (fallback or None)
+
+
+def variable_label(variable: Variable) -> str:
+    """`地方财政科技支出 [fiscal_st_exp]`."""
+    return f"{variable.name_zh} [{variable.code}]"
+
+
+def identity_problems(resolution: Resolution, location: Location, found: str) -> list[Problem]:
+    """The resolution's issues as located problems."""
+    return [
+        problem(location, issue.problem_code, issue.message, found, severity=issue.severity)
+        for issue in resolution.issues
+    ]
