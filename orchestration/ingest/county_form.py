@@ -18,12 +18,14 @@ from orchestration.ingest.problems import ERROR, WARNING, Location, problem
 from orchestration.ingest.reading import (
     LayoutReading,
     ReadContext,
+    Reference,
     identity_problems,
     unit_label,
     variable_label,
 )
 from orchestration.ingest.text import cell_text, column_letter, is_blank, number_of, parse_year
 from orchestration.ingest.value_cell import CellValue, read_value_cell
+from orchestration.ingest.values import parse_value
 
 LAYOUT = "county_form"
 _SCAN_ROWS = 60
@@ -119,7 +121,7 @@ def read_county_form(sheet: Sheet, header: FormHeader, ctx: ReadContext) -> Layo
             unit_label=where.unit_label,
         )
         if not code_text and not name_text:
-            if number_of(value_cell) is not None or _looks_numeric(value_cell):
+            if _looks_like_a_value(value_cell, ref):
                 reading.problems.append(
                     problem(
                         row_loc.at(column_name=header_text[h.FORM_VALUE],
@@ -229,8 +231,11 @@ def _text(cells: list, col: int | None) -> str:
     return cell_text(cells[col]).strip()
 
 
-def _looks_numeric(cell: object) -> bool:
-    from orchestration.ingest.values import parse_value
-
+def _looks_like_a_value(cell: object, ref: Reference) -> bool:
+    """A number, or a number with a known unit (not a sub-header such as `2021年`)."""
+    if number_of(cell) is not None:
+        return True
     parsed = parse_value(cell)
-    return parsed.number is not None
+    return parsed.number is not None and (
+        parsed.unit is None or ref.converter.is_known(parsed.unit)
+    )
