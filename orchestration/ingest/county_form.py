@@ -98,7 +98,14 @@ def read_county_form(sheet: Sheet, header: FormHeader, ctx: ReadContext) -> Layo
         reading.declared_unit_code or "", reading.declared_unit_name or "", ctx.data_year, city_code
     )
     reading.unit_code = resolution.unit_code
-    name_label = labels.get(h.LABEL_UNIT_NAME) or labels.get(h.LABEL_UNIT_CODE)
+    name_label = next(
+        (
+            label
+            for label in (labels.get(h.LABEL_UNIT_NAME), labels.get(h.LABEL_UNIT_CODE))
+            if label is not None and label.value_col is not None
+        ),
+        labels.get(h.LABEL_UNIT_NAME) or labels.get(h.LABEL_UNIT_CODE),
+    )
     where = (
         _label_location(ctx, sheet, name_label)
         if name_label
@@ -216,7 +223,8 @@ def read_county_form(sheet: Sheet, header: FormHeader, ctx: ReadContext) -> Layo
 
 
 def _label_location(ctx: ReadContext, sheet: Sheet, label: h.Label) -> Location:
-    col = label.value_col if label.value_col is not None else label.col
+    # a label without a value points at the cell right of it, where the value belongs
+    col = label.value_col if label.value_col is not None else label.col + 1
     return ctx.location(
         sheet,
         row_number=label.row + 1,

@@ -139,7 +139,9 @@ def read_wide(
             sheet,
             row_number=year_label.row + 1,
             column_name=cell_text(sheet.cell(year_label.row, year_label.col)).strip(),
-            column_letter=column_letter(year_label.value_col or year_label.col),
+            column_letter=column_letter(
+                year_label.value_col if year_label.value_col is not None else year_label.col + 1
+            ),
         )
     city_hint = _city_hint(sheet, header, ctx) if layout == "city_summary" else None
 
