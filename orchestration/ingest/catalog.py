@@ -44,7 +44,9 @@ class HeaderMatch:
 class VariableCatalog:
     """Looks up base variables by code, Chinese name or alias."""
 
-    def __init__(self, variables: list[Variable], aliases: dict[str, str], converter: UnitConverter):
+    def __init__(
+        self, variables: list[Variable], aliases: dict[str, str], converter: UnitConverter
+    ):
         self.variables: dict[str, Variable] = {v.code: v for v in variables}
         self._by_key: dict[str, str] = {}
         for variable in variables:
@@ -89,7 +91,7 @@ class VariableCatalog:
         return self.variables[code] if code else None
 
     def match(self, text: str) -> HeaderMatch | None:
-        """Recognise a header such as `地方财政科技支出（亿元）`: the variable and announced unit."""
+        """Recognise a header such as `地方财政科技支出（亿元）`: variable and announced unit."""
         if not text or not text.strip():
             return None
         exact = self.lookup(text)

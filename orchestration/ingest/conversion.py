@@ -49,7 +49,9 @@ class UnitConverter:
                 if not source or not target or factor <= 0:
                     raise ValueError(f"{path.name} line {line}: bad conversion row {row}")
                 if factors.get((source, target), factor) != factor:
-                    raise ValueError(f"{path.name} line {line}: second factor for {source}->{target}")
+                    raise ValueError(
+                        f"{path.name} line {line}: second factor for {source}->{target}"
+                    )
                 factors[(source, target)] = factor
         return cls(factors, canonical_units)
 
@@ -58,7 +60,7 @@ class UnitConverter:
         return normalise_unit(unit) in self._known
 
     def factor(self, found_unit: str, canonical_unit: str) -> Decimal | None:
-        """The factor from `found_unit` to `canonical_unit`; 1 for the same unit; None if unknown."""
+        """The factor from `found_unit` to `canonical_unit`: 1 if the same, None if unknown."""
         source, target = normalise_unit(found_unit), normalise_unit(canonical_unit)
         if source == target:
             return Decimal(1)

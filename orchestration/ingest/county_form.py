@@ -131,8 +131,10 @@ def read_county_form(sheet: Sheet, header: FormHeader, ctx: ReadContext) -> Layo
             if _looks_like_a_value(value_cell, ref):
                 reading.problems.append(
                     problem(
-                        row_loc.at(column_name=header_text[h.FORM_VALUE],
-                                   column_letter=column_letter(value_col)),
+                        row_loc.at(
+                            column_name=header_text[h.FORM_VALUE],
+                            column_letter=column_letter(value_col),
+                        ),
                         "unknown_variable",
                         "a value in a row without 指标代码 or 指标名称; expected each value on "
                         "the row of its base variable",
@@ -146,10 +148,13 @@ def read_county_form(sheet: Sheet, header: FormHeader, ctx: ReadContext) -> Layo
         if by_code and by_name and by_code.code != by_name.variable.code:
             reading.problems.append(
                 problem(
-                    row_loc.at(column_name=header_text.get(h.FORM_VAR_CODE),
-                               column_letter=column_letter(cols[h.FORM_VAR_CODE])),
+                    row_loc.at(
+                        column_name=header_text.get(h.FORM_VAR_CODE),
+                        column_letter=column_letter(cols[h.FORM_VAR_CODE]),
+                    ),
                     "conflicting_variable",
-                    f"指标代码 {code_text} is {variable_label(by_code)} but 指标名称 {name_text} is "
+                    f"指标代码 {code_text} is {variable_label(by_code)} but 指标名称 "
+                    f"{name_text} is "
                     f"{variable_label(by_name.variable)}; the row was not loaded — expected the "
                     "code and the name of the same variable",
                     f"{code_text} | {name_text}",
@@ -162,8 +167,9 @@ def read_county_form(sheet: Sheet, header: FormHeader, ctx: ReadContext) -> Layo
             role = h.FORM_VAR_CODE if code_text else h.FORM_VAR_NAME
             reading.problems.append(
                 problem(
-                    row_loc.at(column_name=header_text.get(role),
-                               column_letter=column_letter(cols[role])),
+                    row_loc.at(
+                        column_name=header_text.get(role), column_letter=column_letter(cols[role])
+                    ),
                     "unknown_variable",
                     f"'{code_text or name_text}' is not a base variable; expected one of the "
                     "指标代码 / 指标名称 of seeds/base_variables.csv (or an alias in "
@@ -211,9 +217,13 @@ def read_county_form(sheet: Sheet, header: FormHeader, ctx: ReadContext) -> Layo
         if variable.code not in seen:
             reading.problems.append(
                 problem(
-                    ctx.location(sheet, unit_code=resolution.unit_code, unit_label=where.unit_label,
-                                 variable_code=variable.code,
-                                 variable_label=variable_label(variable)),
+                    ctx.location(
+                        sheet,
+                        unit_code=resolution.unit_code,
+                        unit_label=where.unit_label,
+                        variable_code=variable.code,
+                        variable_label=variable_label(variable),
+                    ),
                     "missing_variable",
                     f"no row for {variable_label(variable)}; expected one row per base variable "
                     "(a blank or 无 value if it is not available)",

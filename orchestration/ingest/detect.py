@@ -39,8 +39,14 @@ def read_layout(book: Workbook, ctx: ReadContext) -> Detection:
             reading = found
             continue
         if reading is not None and _has_header(sheet, ctx):
-            notes.append(_ignored(ctx, sheet, "has a header too; only the first such sheet is "
-                                  f"read ({reading.sheet})", WARNING))
+            notes.append(
+                _ignored(
+                    ctx,
+                    sheet,
+                    f"has a header too; only the first such sheet is read ({reading.sheet})",
+                    WARNING,
+                )
+            )
         elif not _is_empty(sheet):
             notes.append(_ignored(ctx, sheet, "has no header of a known layout; not read"))
     if reading is None:
@@ -61,7 +67,9 @@ def _read_sheet(sheet: Sheet, ctx: ReadContext) -> LayoutReading | None:
 
 
 def _has_header(sheet: Sheet, ctx: ReadContext) -> bool:
-    return find_form_header(sheet) is not None or find_wide_header(sheet, ctx.ref.catalog) is not None
+    return (
+        find_form_header(sheet) is not None or find_wide_header(sheet, ctx.ref.catalog) is not None
+    )
 
 
 def _is_empty(sheet: Sheet) -> bool:

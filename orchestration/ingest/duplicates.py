@@ -31,18 +31,20 @@ class SubmittedValue:
     received_at: datetime
 
 
-def duplicate_submissions(values: list[SubmittedValue], unit_names: dict[str, str]) -> list[Problem]:
+def duplicate_submissions(
+    values: list[SubmittedValue], unit_names: dict[str, str]
+) -> list[Problem]:
     """One problem per pair of files that both carry values of one county."""
-    by_unit: dict[str, dict[str, dict[str, SubmittedValue]]] = defaultdict(lambda: defaultdict(dict))
+    by_unit: dict[str, dict[str, dict[str, SubmittedValue]]] = defaultdict(
+        lambda: defaultdict(dict)
+    )
     for v in values:
         by_unit[v.unit_code][v.file_name].setdefault(v.variable_code, v)
     problems: list[Problem] = []
     for unit_code, files in sorted(by_unit.items()):
         if len(files) < 2:
             continue
-        ordered = sorted(
-            files, key=lambda f: (next(iter(files[f].values())).received_at, f)
-        )
+        ordered = sorted(files, key=lambda f: (next(iter(files[f].values())).received_at, f))
         for earlier, later in combinations(ordered, 2):
             shared = sorted(set(files[earlier]) & set(files[later]))
             if not shared:
@@ -73,8 +75,9 @@ def duplicate_submissions(values: list[SubmittedValue], unit_names: dict[str, st
                     Location(
                         file_name=later,
                         sheet=first_later.sheet,
-                        row_number=first_later.row_number if len(files[later]) < 2 or _one_row(
-                            files[later]) else None,
+                        row_number=first_later.row_number
+                        if len(files[later]) < 2 or _one_row(files[later])
+                        else None,
                         unit_code=unit_code,
                         unit_label=label,
                     ),

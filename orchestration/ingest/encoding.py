@@ -37,8 +37,10 @@ def decode_bytes(data: bytes) -> DecodedText:
             text = data.decode(encoding)
         except UnicodeDecodeError:
             continue
-        name = "utf-8" if encoding == "utf-8-sig" and not data.startswith(codecs.BOM_UTF8) else (
-            encoding
+        name = (
+            "utf-8"
+            if encoding == "utf-8-sig" and not data.startswith(codecs.BOM_UTF8)
+            else (encoding)
         )
         return _checked(text, name)
     from charset_normalizer import from_bytes

@@ -104,8 +104,9 @@ def _read_csv(data: bytes) -> Workbook:
         ]
     except csv.Error as error:
         raise UnreadableFile(f"CSV text that cannot be split into cells: {error}") from error
-    return Workbook(sheets=[Sheet(name=None, rows=rows)], file_format="csv",
-                    encoding=decoded.encoding)
+    return Workbook(
+        sheets=[Sheet(name=None, rows=rows)], file_format="csv", encoding=decoded.encoding
+    )
 
 
 def _sniff_delimiter(text: str) -> str:

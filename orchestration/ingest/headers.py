@@ -23,8 +23,17 @@ _FORM_COLUMN_ALIASES: dict[str, tuple[str, ...]] = {
     FORM_VAR_CODE: (layouts.COUNTY_FORM_COLUMNS[0], "指标编码", "变量代码", "代码", "编码", "编号"),
     FORM_VAR_NAME: (layouts.COUNTY_FORM_COLUMNS[1], "指标", "指标项", "变量名称", "项目", "名称"),
     FORM_UNIT: (layouts.COUNTY_FORM_COLUMNS[2], "单位", "计量单位名称"),
-    FORM_VALUE: (layouts.COUNTY_FORM_COLUMNS[3], "数据", "填报值", "填报数", "指标值", "本年数值",
-                 "本年数", "数值(本年)", "值"),
+    FORM_VALUE: (
+        layouts.COUNTY_FORM_COLUMNS[3],
+        "数据",
+        "填报值",
+        "填报数",
+        "指标值",
+        "本年数值",
+        "本年数",
+        "数值(本年)",
+        "值",
+    ),
     FORM_NOTE: (layouts.COUNTY_FORM_COLUMNS[4], "说明", "备注说明"),
 }
 
@@ -33,10 +42,28 @@ KEY_CODE = "code"
 KEY_NAME = "name"
 KEY_CITY = "city"
 _KEY_COLUMN_ALIASES: dict[str, tuple[str, ...]] = {
-    KEY_CODE: (layouts.CITY_SUMMARY_KEY_COLUMNS[0], "区划代码", "行政代码", "县(市、区)代码",
-               "县(市,区)代码", "单位代码", "代码"),
-    KEY_NAME: (layouts.CITY_SUMMARY_KEY_COLUMNS[1], "县(市,区)名称", "县(市、区)", "县(市,区)",
-               "县市区名称", "县市区", "县区名称", "县(市)区名称", "单位名称", "名称", "县(市、区)名"),
+    KEY_CODE: (
+        layouts.CITY_SUMMARY_KEY_COLUMNS[0],
+        "区划代码",
+        "行政代码",
+        "县(市、区)代码",
+        "县(市,区)代码",
+        "单位代码",
+        "代码",
+    ),
+    KEY_NAME: (
+        layouts.CITY_SUMMARY_KEY_COLUMNS[1],
+        "县(市,区)名称",
+        "县(市、区)",
+        "县(市,区)",
+        "县市区名称",
+        "县市区",
+        "县区名称",
+        "县(市)区名称",
+        "单位名称",
+        "名称",
+        "县(市、区)名",
+    ),
     KEY_CITY: ("所属市", "设区市", "所属设区市", "地市", "市"),
 }
 
@@ -48,8 +75,14 @@ LABEL_CONTACT_NAME = "contact_name"
 LABEL_CONTACT_PHONE = "contact_phone"
 LABEL_CITY = "city"
 _LABEL_ALIASES: dict[str, tuple[str, ...]] = {
-    LABEL_UNIT_NAME: (layouts.HEADER_UNIT_NAME, "填报单位名称", "单位名称", "县(市、区)名称",
-                      "县(市、区)", "填报县(市、区)"),
+    LABEL_UNIT_NAME: (
+        layouts.HEADER_UNIT_NAME,
+        "填报单位名称",
+        "单位名称",
+        "县(市、区)名称",
+        "县(市、区)",
+        "填报县(市、区)",
+    ),
     LABEL_UNIT_CODE: (layouts.HEADER_UNIT_CODE, "区划代码", "行政区划代码(6位)"),
     LABEL_DATA_YEAR: (layouts.HEADER_DATA_YEAR, "统计年份", "数据年度", "年度"),
     LABEL_CONTACT_NAME: (layouts.HEADER_CONTACT_NAME, "填表人", "联系人"),
@@ -59,10 +92,22 @@ _LABEL_ALIASES: dict[str, tuple[str, ...]] = {
 
 # Rows that are not data: notes and sign-off lines (first non-empty cell starts with one).
 _NOTE_PREFIXES = ("注", "说明", "备注:", "填表说明", "数据来源", "资料来源")
-_SIGNOFF_PREFIXES = ("填报人", "填表人", "联系人", "联系电话", "审核人", "制表人", "负责人",
-                     "单位负责人", "填报日期", "报送日期", "统计负责人")
-TOTAL_NAMES = frozenset(match_key(t) for t in ("合计", "总计", "小计", "全市", "全市合计",
-                                                  "汇总", "全省", "全省合计"))
+_SIGNOFF_PREFIXES = (
+    "填报人",
+    "填表人",
+    "联系人",
+    "联系电话",
+    "审核人",
+    "制表人",
+    "负责人",
+    "单位负责人",
+    "填报日期",
+    "报送日期",
+    "统计负责人",
+)
+TOTAL_NAMES = frozenset(
+    match_key(t) for t in ("合计", "总计", "小计", "全市", "全市合计", "汇总", "全省", "全省合计")
+)
 
 
 def _keyed(aliases: dict[str, tuple[str, ...]]) -> dict[str, str]:

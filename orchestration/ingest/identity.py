@@ -28,7 +28,16 @@ from orchestration.ingest.problems import ERROR, INFO, WARNING
 from orchestration.ingest.text import squeeze
 
 _ONE_TO_ONE_CHANGES = {"rename", "county_to_city", "county_to_district"}
-_NAME_SUFFIXES = ("满族蒙古族自治县", "满族自治县", "回族自治县", "自治县", "矿区", "县", "市", "区")
+_NAME_SUFFIXES = (
+    "满族蒙古族自治县",
+    "满族自治县",
+    "回族自治县",
+    "自治县",
+    "矿区",
+    "县",
+    "市",
+    "区",
+)
 
 
 @dataclass(frozen=True)
@@ -191,7 +200,7 @@ class UnitRegistry:
         name = re.sub(r"^河北省?", "", name) if name not in self._names else name
         for code, city in self.cities.items():
             for prefix in (city, city.removesuffix("市")):
-                rest = name[len(prefix):]
+                rest = name[len(prefix) :]
                 if name.startswith(prefix) and rest and rest in self._names:
                     return code, rest
         return None, name
@@ -294,7 +303,9 @@ class UnitRegistry:
             )
         return unit
 
-    def _check_name(self, unit: Unit, name: str, data_year: int, issues: list[IdentityIssue]) -> None:
+    def _check_name(
+        self, unit: Unit, name: str, data_year: int, issues: list[IdentityIssue]
+    ) -> None:
         if _same_name(name, unit.name):
             return
         scratch: list[IdentityIssue] = []
@@ -442,7 +453,8 @@ def _ambiguous(name: str, units: list[Unit], data_year: int) -> IdentityIssue:
         "ambiguous_unit",
         ERROR,
         f"the name {name} matches {len(units)} units in data year {data_year}: "
-        f"{', '.join(u.label for u in units)}; expected a 行政区划代码 or the city to tell them apart",
+        f"{', '.join(u.label for u in units)}; expected a 行政区划代码 or the city to tell "
+        "them apart",
     )
 
 

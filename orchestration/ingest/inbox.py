@@ -121,7 +121,9 @@ def ingest_file(
     outcome = FileOutcome(row)
     where = Location(file_name=rel)
 
-    def reject(code: str, message: str, found: str | None = None, loc: Location = where) -> FileOutcome:
+    def reject(
+        code: str, message: str, found: str | None = None, loc: Location = where
+    ) -> FileOutcome:
         p = problem(loc, code, message, found)
         row.update(status=REJECTED, reason=f"{code}: {message}")
         outcome.values.clear()

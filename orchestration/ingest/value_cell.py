@@ -45,8 +45,9 @@ def read_value_cell(
     canonical = variable.unit
     announced = normalise_unit(announced_unit) if announced_unit else None
 
-    def result(value: Decimal | None, unit: str | None, factor: Decimal = Decimal(1),
-               missing: bool = False) -> CellValue:
+    def result(
+        value: Decimal | None, unit: str | None, factor: Decimal = Decimal(1), missing: bool = False
+    ) -> CellValue:
         return CellValue(
             variable_code=variable.code,
             value=float(value) if value is not None else None,
@@ -62,7 +63,7 @@ def read_value_cell(
             f"no value ('{raw_text.strip()}' means missing); expected a number in {canonical}, "
             "or 0 if the true value is zero"
             if raw_text.strip()
-            else f"the cell is blank; expected a number in {canonical}, or 0 if the true value is zero"
+            else f"the cell is blank; expected a number in {canonical}, or 0 if the value is zero"
         )
         return result(None, announced, missing=True), [
             problem(location, "missing_value", message, raw_text)

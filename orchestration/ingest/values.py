@@ -70,7 +70,7 @@ def parse_value(cell: Any) -> ParsedValue:
     match = _NUMBER.fullmatch(text)
     if match is None or (match.group("digits") is None and not _has_fraction_digits(match)):
         return ParsedValue(error="no number found")
-    if "," in text[match.end("digits") if match.group("digits") else 0:match.start("rest")]:
+    if "," in text[match.end("digits") if match.group("digits") else 0 : match.start("rest")]:
         return ParsedValue(error="misplaced comma")
     digits = (match.group("digits") or "0").replace(",", "")
     literal = f"{match.group('sign')}{digits}{match.group('fraction') or ''}"
@@ -81,7 +81,9 @@ def parse_value(cell: Any) -> ParsedValue:
         return ParsedValue(error="not a number")
     rest = match.group("rest")
     if rest and re.search(r"\d", rest):
-        return ParsedValue(error="a malformed number (more digits, dots or commas than a number has)")
+        return ParsedValue(
+            error="a malformed number (more digits, dots or commas than a number has)"
+        )
     if rest and "," in rest:
         return ParsedValue(error="a comma that is not a thousands separator")
     return ParsedValue(number=number, unit=rest or None)

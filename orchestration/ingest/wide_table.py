@@ -75,7 +75,9 @@ def find_wide_header(sheet: Sheet, catalog: VariableCatalog) -> WideHeader | Non
                 c >= len(row2) or is_blank(row2[c]) or h.key_column_role(row2[c])
                 for c in keys.values()
             )
-            if key_cells_blank and any(catalog.match(cell_text(x)) for x in row2 if not is_blank(x)):
+            if key_cells_blank and any(
+                catalog.match(cell_text(x)) for x in row2 if not is_blank(x)
+            ):
                 band.append(r2)
             else:
                 break
@@ -85,8 +87,9 @@ def find_wide_header(sheet: Sheet, catalog: VariableCatalog) -> WideHeader | Non
     return None
 
 
-def _columns(sheet: Sheet, band: list[int], keys: dict[str, int], catalog: VariableCatalog
-             ) -> WideHeader:
+def _columns(
+    sheet: Sheet, band: list[int], keys: dict[str, int], catalog: VariableCatalog
+) -> WideHeader:
     width = max(len(sheet.rows[r]) for r in band)
     columns: list[VariableColumn] = []
     unknown: list[tuple[int, str]] = []
@@ -108,8 +111,10 @@ def _columns(sheet: Sheet, band: list[int], keys: dict[str, int], catalog: Varia
                 found = VariableColumn(c, text, match)
                 break
         if found is None:
-            if texts and match_key(texts[0]) not in _NOT_VARIABLES and not h.key_column_role(
-                texts[0]
+            if (
+                texts
+                and match_key(texts[0]) not in _NOT_VARIABLES
+                and not h.key_column_role(texts[0])
             ):
                 unknown.append((c, texts[0]))
         elif found.match.variable.code in seen:
@@ -145,12 +150,18 @@ def read_wide(
         )
     city_hint = _city_hint(sheet, header, ctx) if layout == "city_summary" else None
 
-    key_name = {role: cell_text(sheet.cell(header.row, c)).strip() for role, c in header.keys.items()}
+    key_name = {
+        role: cell_text(sheet.cell(header.row, c)).strip() for role, c in header.keys.items()
+    }
     for c, text in header.unknown:
         reading.problems.append(
             problem(
-                ctx.location(sheet, row_number=header.row + 1, column_name=text,
-                             column_letter=column_letter(c)),
+                ctx.location(
+                    sheet,
+                    row_number=header.row + 1,
+                    column_name=text,
+                    column_letter=column_letter(c),
+                ),
                 "unknown_column",
                 f"the column header '{text.strip()}' names no base variable; the column was not "
                 "loaded — expected a header 名称(单位) of seeds/base_variables.csv or an alias",
@@ -160,10 +171,14 @@ def read_wide(
     for vc in header.duplicates:
         reading.problems.append(
             problem(
-                ctx.location(sheet, row_number=header.row + 1, column_name=vc.header,
-                             column_letter=column_letter(vc.col),
-                             variable_code=vc.match.variable.code,
-                             variable_label=variable_label(vc.match.variable)),
+                ctx.location(
+                    sheet,
+                    row_number=header.row + 1,
+                    column_name=vc.header,
+                    column_letter=column_letter(vc.col),
+                    variable_code=vc.match.variable.code,
+                    variable_label=variable_label(vc.match.variable),
+                ),
                 "duplicate_column",
                 f"a second column for {variable_label(vc.match.variable)}; only the first one was "
                 "loaded — expected one column per variable",
@@ -175,8 +190,9 @@ def read_wide(
         if variable.code not in present:
             reading.problems.append(
                 problem(
-                    ctx.location(sheet, variable_code=variable.code,
-                                 variable_label=variable_label(variable)),
+                    ctx.location(
+                        sheet, variable_code=variable.code, variable_label=variable_label(variable)
+                    ),
                     "missing_variable",
                     f"no column for {variable_label(variable)}; expected a column headed "
                     f"{variable.name_zh}({variable.unit})",
@@ -205,8 +221,12 @@ def read_wide(
         if match_key(name_text) in h.TOTAL_NAMES or match_key(code_text) in h.TOTAL_NAMES:
             reading.problems.append(
                 problem(
-                    ctx.location(sheet, row_number=r + 1, column_name=key_name.get(h.KEY_NAME),
-                                 column_letter=column_letter(name_col)),
+                    ctx.location(
+                        sheet,
+                        row_number=r + 1,
+                        column_name=key_name.get(h.KEY_NAME),
+                        column_letter=column_letter(name_col),
+                    ),
                     "total_row_skipped",
                     f"the total row '{found}' was not loaded (totals are computed downstream)",
                     found,
@@ -292,8 +312,9 @@ def _data_rows(sheet: Sheet, header: WideHeader) -> list[int]:
     return rows
 
 
-def _resolve_row(sheet: Sheet, header: WideHeader, ctx: ReadContext, r: int,
-                 city_hint: str | None) -> Resolution:
+def _resolve_row(
+    sheet: Sheet, header: WideHeader, ctx: ReadContext, r: int, city_hint: str | None
+) -> Resolution:
     cells = sheet.rows[r]
     code_text = _text(cells, header.keys.get(h.KEY_CODE))
     name_text = _text(cells, header.keys.get(h.KEY_NAME))

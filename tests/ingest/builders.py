@@ -70,11 +70,25 @@ class CountyForm:
 
     def grid(self) -> Grid:
         rows: Grid = [[layouts.COUNTY_FORM_TITLE, None, None, None, None]]
-        rows.append([layouts.HEADER_UNIT_NAME, self.unit_name, None, layouts.HEADER_UNIT_CODE,
-                     self.unit_code])
+        rows.append(
+            [
+                layouts.HEADER_UNIT_NAME,
+                self.unit_name,
+                None,
+                layouts.HEADER_UNIT_CODE,
+                self.unit_code,
+            ]
+        )
         rows.append([layouts.HEADER_DATA_YEAR, self.data_year, None, None, None])
-        rows.append([layouts.HEADER_CONTACT_NAME, self.contact_name, None,
-                     layouts.HEADER_CONTACT_PHONE, self.contact_phone])
+        rows.append(
+            [
+                layouts.HEADER_CONTACT_NAME,
+                self.contact_name,
+                None,
+                layouts.HEADER_CONTACT_PHONE,
+                self.contact_phone,
+            ]
+        )
         rows.append([None] * 5)
         rows.append(list(self.header))
         for i, (code, name, unit, _) in enumerate(COUNTY_VARIABLES):

@@ -39,8 +39,9 @@ ENCODING_CASES = [
 ]
 
 
-@pytest.mark.parametrize("case,encoding,bom,detected", ENCODING_CASES,
-                         ids=[c[0] for c in ENCODING_CASES])
+@pytest.mark.parametrize(
+    "case,encoding,bom,detected", ENCODING_CASES, ids=[c[0] for c in ENCODING_CASES]
+)
 def test_csv_encodings(inbox: Path, case: str, encoding: str, bom: bool, detected: str) -> None:
     form = CountyForm(contact_name="李㛃" if encoding == "gb18030" else "李四")
     if encoding == "gb18030":
@@ -51,7 +52,11 @@ def test_csv_encodings(inbox: Path, case: str, encoding: str, bom: bool, detecte
 
     file = result.files.row(0, named=True)
     assert (file["status"], file["layout"], file["encoding"], file["unit_code"]) == (
-        "loaded", "county_form", detected, "130123")
+        "loaded",
+        "county_form",
+        detected,
+        "130123",
+    )
     assert file["declared_unit_name"] == "正定县"
     assert file["contact_name"] == form.contact_name
     assert values_of(result, f"{case}.csv") == CLEAN
@@ -85,7 +90,10 @@ def test_header_block_merged_cells_blank_rows_note_and_extra_sheet(inbox: Path) 
     assert values_of(result, "merged.xlsx") == CLEAN
     file = result.files.row(0, named=True)
     assert (file["sheet"], file["contact_phone"], file["declared_data_year"]) == (
-        "填报表", "0311-88886666", 2021)
+        "填报表",
+        "0311-88886666",
+        2021,
+    )
     rows = dict(result.values.select("variable_code", "row_number").iter_rows())
     assert rows["fiscal_st_exp"] == 7 and rows["gdp"] == 13  # one blank row inserted after gdp
     assert result.problems.select("problem_code", "sheet").to_dicts() == [
@@ -98,8 +106,11 @@ def test_two_row_merged_table_header(inbox: Path) -> None:
     form = CountyForm()
     grid = form.grid()
     grid.insert(form.HEADER_ROW + 1, [None, None, None, "2021年", None])
-    write_xlsx(year_dir(inbox) / "two_row.xlsx", {"填报表": grid},
-               merges={"填报表": ["A6:A7", "B6:B7", "C6:C7", "E6:E7"]})
+    write_xlsx(
+        year_dir(inbox) / "two_row.xlsx",
+        {"填报表": grid},
+        merges={"填报表": ["A6:A7", "B6:B7", "C6:C7", "E6:E7"]},
+    )
     result = read(inbox)
     assert values_of(result, "two_row.xlsx") == CLEAN
     assert result.problems.height == 0
@@ -114,7 +125,10 @@ def test_label_and_value_in_one_cell_and_labels_at_the_bottom(inbox: Path) -> No
     write_xlsx(year_dir(inbox) / "inline.xlsx", {"Sheet1": grid})
     file = read(inbox).files.row(0, named=True)
     assert (file["unit_code"], file["contact_name"], file["contact_phone"]) == (
-        "130123", "王五", "13800000000")
+        "130123",
+        "王五",
+        "13800000000",
+    )
 
 
 HEADER_ALIAS_CASES = [
@@ -130,7 +144,7 @@ def test_county_form_header_aliases(inbox: Path, case: str, header: list) -> Non
     form = CountyForm(header=header)
     grid = form.grid()
     if header[0] is None:
-        for row in grid[form.HEADER_ROW + 1:]:
+        for row in grid[form.HEADER_ROW + 1 :]:
             row[0] = None
     write_xlsx(year_dir(inbox) / f"{case}.xlsx", {"填报表": grid})
     result = read(inbox)
@@ -147,9 +161,12 @@ NAME_ALIAS_CASES = [
 ]
 
 
-@pytest.mark.parametrize("case,name,expected", NAME_ALIAS_CASES, ids=[c[0] for c in NAME_ALIAS_CASES])
-def test_variable_found_by_name_alias_without_code(inbox: Path, case: str, name: str,
-                                                   expected: float) -> None:
+@pytest.mark.parametrize(
+    "case,name,expected", NAME_ALIAS_CASES, ids=[c[0] for c in NAME_ALIAS_CASES]
+)
+def test_variable_found_by_name_alias_without_code(
+    inbox: Path, case: str, name: str, expected: float
+) -> None:
     form = CountyForm()
     grid = form.grid()
     row = grid[form.data_row_number("fiscal_st_exp") - 1]
@@ -211,14 +228,19 @@ def test_city_summary_with_two_row_merged_header_notes_and_totals(inbox: Path) -
     assert (file["layout"], file["status"], file["value_count"]) == ("city_summary", "loaded", 38)
     by_unit = result.values.group_by("unit_code").agg(pl.len()).sort("unit_code").rows()
     assert by_unit == [("130102", 19), ("130104", 19)]
-    gdp = result.values.filter((pl.col("unit_code") == "130104") & (pl.col("variable_code") == "gdp"))
+    gdp = result.values.filter(
+        (pl.col("unit_code") == "130104") & (pl.col("variable_code") == "gdp")
+    )
     assert gdp.row(0, named=True)["value"] == 300.0 and gdp.row(0, named=True)["row_number"] == 7
     assert result.problems["problem_code"].to_list() == ["total_row_skipped"]
 
 
 def test_city_summary_name_only_rows_use_the_city_of_the_title(inbox: Path) -> None:
-    grid = city_summary_grid([(None, "桥西区", {}), (None, "桥东区", {})],
-                             title="邢台市" + layouts.CITY_SUMMARY_TITLE, data_year=2019)
+    grid = city_summary_grid(
+        [(None, "桥西区", {}), (None, "桥东区", {})],
+        title="邢台市" + layouts.CITY_SUMMARY_TITLE,
+        data_year=2019,
+    )
     write_xlsx(year_dir(inbox, 2019) / "xt.xlsx", {"汇总表": grid})
     result = read(inbox, 2019)
     assert sorted(set(result.values["unit_code"])) == ["130502", "130503"]
@@ -235,14 +257,17 @@ def test_city_summary_headers_by_code_and_unknown_column(inbox: Path) -> None:
     result = read(inbox)
     assert values_of(result, "codes.xlsx") == CLEAN
     assert result.problems.select("problem_code", "column_letter").rows() == [
-        ("unknown_column", "V")]
+        ("unknown_column", "V")
+    ]
 
 
 def test_expert_scores(inbox: Path) -> None:
-    grid = expert_scores_grid([
-        ("130102", "长安区", [85, "９０．５", "78分"]),
-        ("130123", " 正 定 县 ", [None, "—", 0]),
-    ])
+    grid = expert_scores_grid(
+        [
+            ("130102", "长安区", [85, "９０．５", "78分"]),
+            ("130123", " 正 定 县 ", [None, "—", 0]),
+        ]
+    )
     write_xlsx(year_dir(inbox) / "experts.xlsx", {"专家评分": grid, "汇总": [["说明"]]})
     result = read(inbox)
     file = result.files.row(0, named=True)
@@ -260,4 +285,7 @@ def test_expert_scores(inbox: Path) -> None:
         ("130123", "st_agency"): (0.0, False),
     }
     assert sorted(result.problems["problem_code"].to_list()) == [
-        "extra_sheet_ignored", "missing_value", "missing_value"]
+        "extra_sheet_ignored",
+        "missing_value",
+        "missing_value",
+    ]

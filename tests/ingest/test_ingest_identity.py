@@ -41,18 +41,31 @@ FORM_CASES = [
     ("xingtaixian_abolished", 2021, "邢台县", None, None, [("abolished_unit", "error")]),
     ("xingtaixian_2019", 2019, "邢台县", "130521", "130521", []),
     ("unknown_name", 2021, "北京市海淀区", None, None, [("unknown_unit", "error")]),
-    ("development_zone", 2021, "石家庄高新区", "130171", None,
-     [("unknown_unit", "error"), ("unknown_unit", "error")]),
-    ("unknown_code_known_name", 2021, "正定县", "130199", "130123",
-     [("unknown_unit_code", "warning")]),
+    (
+        "development_zone",
+        2021,
+        "石家庄高新区",
+        "130171",
+        None,
+        [("unknown_unit", "error"), ("unknown_unit", "error")],
+    ),
+    (
+        "unknown_code_known_name",
+        2021,
+        "正定县",
+        "130199",
+        "130123",
+        [("unknown_unit_code", "warning")],
+    ),
     ("code_name_mismatch", 2021, "行唐县", "130123", "130123", [("code_name_mismatch", "error")]),
     ("short_name", 2021, "正定", None, "130123", [("short_unit_name", "info")]),
     ("nothing", 2021, None, None, None, [("unknown_unit", "error")]),
 ]
 
 
-@pytest.mark.parametrize("case,year,name,code,expected,problems", FORM_CASES,
-                         ids=[c[0] for c in FORM_CASES])
+@pytest.mark.parametrize(
+    "case,year,name,code,expected,problems", FORM_CASES, ids=[c[0] for c in FORM_CASES]
+)
 def test_county_form_identity(inbox: Path, case, year, name, code, expected, problems) -> None:
     form = CountyForm(unit_name=name, unit_code=code, data_year=year)
     write_xlsx(year_dir(inbox, year) / f"{case}.xlsx", {"填报表": form.grid()})
@@ -73,26 +86,44 @@ def test_county_form_identity(inbox: Path, case, year, name, code, expected, pro
 
 
 def test_ambiguous_problem_names_the_candidates(inbox: Path) -> None:
-    write_xlsx(year_dir(inbox, 2019) / "qx.xlsx",
-               {"填报表": CountyForm(unit_name="桥西区", unit_code=None, data_year=2019).grid()})
+    write_xlsx(
+        year_dir(inbox, 2019) / "qx.xlsx",
+        {"填报表": CountyForm(unit_name="桥西区", unit_code=None, data_year=2019).grid()},
+    )
     problem = read(inbox, 2019).problems.row(0, named=True)
-    for candidate in ("130104 桥西区 (石家庄市)", "130503 桥西区 (邢台市)", "130703 桥西区 (张家口市)"):
+    for candidate in (
+        "130104 桥西区 (石家庄市)",
+        "130503 桥西区 (邢台市)",
+        "130703 桥西区 (张家口市)",
+    ):
         assert candidate in problem["expected"]
     assert problem["found_text"] == "桥西区"
 
 
 def test_city_summary_rows_resolved_by_code_or_city(inbox: Path) -> None:
     grid = city_summary_grid(
-        [("130702", "桥东区", {}), (None, "桥西区", {}), ("130223", "滦县", {}), (None, "不存在县", {})],
+        [
+            ("130702", "桥东区", {}),
+            (None, "桥西区", {}),
+            ("130223", "滦县", {}),
+            (None, "不存在县", {}),
+        ],
         title="张家口市" + layouts.CITY_SUMMARY_TITLE,
     )
     write_xlsx(year_dir(inbox) / "zjk.xlsx", {"汇总表": grid})
     result = read(inbox)
     units = result.values.unique(subset=["row_number"], maintain_order=True)
     assert units.select("row_number", "unit_code").rows() == [
-        (4, "130702"), (5, "130703"), (6, "130284"), (7, None)]
+        (4, "130702"),
+        (5, "130703"),
+        (6, "130284"),
+        (7, None),
+    ]
     assert result.problems.select("row_number", "column_letter", "problem_code").rows() == [
-        (6, "B", "old_unit_code"), (6, "B", "unit_outside_city"), (7, "B", "unknown_unit")]
+        (6, "B", "old_unit_code"),
+        (6, "B", "unit_outside_city"),
+        (7, "B", "unknown_unit"),
+    ]
 
 
 def test_city_summary_without_city_in_title_uses_the_majority_city(inbox: Path) -> None:
@@ -108,7 +139,8 @@ def test_expert_scores_need_a_code_for_shared_names(inbox: Path) -> None:
     write_xlsx(year_dir(inbox, 2019) / "experts.xlsx", {"专家评分": grid})
     result = read(inbox, 2019)
     assert result.values.unique(subset=["row_number"]).sort("row_number").select(
-        "unit_code").to_series().to_list() == ["130503", None]
+        "unit_code"
+    ).to_series().to_list() == ["130503", None]
     assert result.problems.select("problem_code", "row_number").rows() == [("ambiguous_unit", 4)]
 
 

@@ -21,17 +21,29 @@ from .builders import CountyForm, city_summary_grid, write_csv, write_xlsx
 from .conftest import RECEIVED, SEEDS, read, year_dir
 
 REJECT_CASES = [
-    ("wrong_year", lambda d: write_xlsx(d / "f.xlsx", {"填报表": CountyForm(data_year=2020).grid()}),
-     "wrong_year"),
-    ("wrong_year_text", lambda d: write_csv(d / "f.csv", CountyForm(data_year="２０２２年").grid()),
-     "wrong_year"),
-    ("garbage_xlsx", lambda d: (d / "f.xlsx").write_bytes(b"\x00\x01not a workbook"),
-     "unreadable_file"),
+    (
+        "wrong_year",
+        lambda d: write_xlsx(d / "f.xlsx", {"填报表": CountyForm(data_year=2020).grid()}),
+        "wrong_year",
+    ),
+    (
+        "wrong_year_text",
+        lambda d: write_csv(d / "f.csv", CountyForm(data_year="２０２２年").grid()),
+        "wrong_year",
+    ),
+    (
+        "garbage_xlsx",
+        lambda d: (d / "f.xlsx").write_bytes(b"\x00\x01not a workbook"),
+        "unreadable_file",
+    ),
     ("truncated_xlsx", lambda d: (d / "f.xlsx").write_bytes(_truncated_xlsx(d)), "unreadable_file"),
     ("empty_file", lambda d: (d / "f.csv").write_bytes(b""), "unreadable_file"),
     ("binary_csv", lambda d: (d / "f.csv").write_bytes(bytes(range(256)) * 4), "unreadable_file"),
-    ("no_layout", lambda d: write_xlsx(d / "f.xlsx", {"Sheet1": [["会议纪要"], ["无数据"]]}),
-     "unknown_layout"),
+    (
+        "no_layout",
+        lambda d: write_xlsx(d / "f.xlsx", {"Sheet1": [["会议纪要"], ["无数据"]]}),
+        "unknown_layout",
+    ),
 ]
 
 
@@ -64,7 +76,11 @@ def test_wrong_year_problem_is_located(inbox: Path) -> None:
     write_xlsx(year_dir(inbox) / "old.xlsx", {"填报表": CountyForm(data_year=2020).grid()})
     p = read(inbox).problems.row(0, named=True)
     assert (p["sheet"], p["row_number"], p["column_letter"], p["found_text"]) == (
-        "填报表", 3, "B", "2020")
+        "填报表",
+        3,
+        "B",
+        "2020",
+    )
     assert "统计年度 is 2020" in p["expected"] and "data year 2021" in p["expected"]
 
 
@@ -74,7 +90,8 @@ def test_missing_data_year_is_a_warning_and_the_folder_year_is_used(inbox: Path)
     result = read(inbox)
     assert result.files["status"].to_list() == ["loaded"]
     assert result.problems.select("problem_code", "severity").rows() == [
-        ("missing_data_year", "warning")]
+        ("missing_data_year", "warning")
+    ]
 
 
 def test_ignored_names_and_subfolders(inbox: Path) -> None:
@@ -112,10 +129,12 @@ def test_received_at_defaults_to_mtime_in_utc_and_tz_aware_is_converted(inbox: P
     stamp = datetime(2022, 2, 3, 4, 5, 6, tzinfo=UTC)
     os.utime(path, (stamp.timestamp(), stamp.timestamp()))
     assert read_inbox_year(inbox, 2021, SEEDS).files["received_at"].item() == datetime(
-        2022, 2, 3, 4, 5, 6)
+        2022, 2, 3, 4, 5, 6
+    )
     beijing = datetime(2022, 2, 3, 12, 5, 6, tzinfo=timezone(timedelta(hours=8)))
     assert read_inbox_year(inbox, 2021, SEEDS, received_at=beijing).files[
-        "received_at"].item() == datetime(2022, 2, 3, 4, 5, 6)
+        "received_at"
+    ].item() == datetime(2022, 2, 3, 4, 5, 6)
 
 
 def test_duplicate_submission_names_both_files(inbox: Path) -> None:
@@ -149,9 +168,12 @@ def test_byte_identical_copy_is_read_once(inbox: Path) -> None:
     (d / "copy of a.xlsx").write_bytes((d / "a.xlsx").read_bytes())
     result = read(inbox)
     assert result.files.select("file_name", "status").rows() == [
-        ("a.xlsx", "loaded"), ("copy of a.xlsx", "rejected")]
+        ("a.xlsx", "loaded"),
+        ("copy of a.xlsx", "rejected"),
+    ]
     assert result.problems.select("file_name", "problem_code", "severity").rows() == [
-        ("copy of a.xlsx", "duplicate_file", "info")]
+        ("copy of a.xlsx", "duplicate_file", "info")
+    ]
     assert result.values.height == 19
 
 
@@ -161,5 +183,8 @@ def test_personal_data_only_in_files_frame(inbox: Path) -> None:
     assert result.files["contact_name"].to_list() == ["赵六"]
     for frame in (result.values, result.problems):
         assert "contact_name" not in frame.columns
-        assert not frame.select(pl.any_horizontal(
-            pl.col(pl.Utf8).str.contains("赵六|0311-88886666"))).to_series().any()
+        assert (
+            not frame.select(pl.any_horizontal(pl.col(pl.Utf8).str.contains("赵六|0311-88886666")))
+            .to_series()
+            .any()
+        )

@@ -47,20 +47,25 @@ def test_stored_rows_keep_types_and_lineage(inbox: Path, tmp_path: Path) -> None
     result = read(inbox)
     with duckdb.connect(str(tmp_path / "w.duckdb")) as con:
         store_ingest_result(con, result)
-        stored = con.sql(
-            "SELECT * FROM raw.submitted_values ORDER BY row_number").pl()
-        types = dict(con.execute(
-            "SELECT column_name, data_type FROM information_schema.columns "
-            "WHERE table_schema = 'raw' AND table_name = 'submitted_values'").fetchall())
+        stored = con.sql("SELECT * FROM raw.submitted_values ORDER BY row_number").pl()
+        types = dict(
+            con.execute(
+                "SELECT column_name, data_type FROM information_schema.columns "
+                "WHERE table_schema = 'raw' AND table_name = 'submitted_values'"
+            ).fetchall()
+        )
         files = con.sql("SELECT * FROM raw.submission_files").pl()
-    assert stored.drop("received_at").equals(
-        result.values.sort("row_number").drop("received_at"))
+    assert stored.drop("received_at").equals(result.values.sort("row_number").drop("received_at"))
     assert stored["received_at"].to_list() == [RECEIVED] * 19
     assert types["value"] == "DOUBLE" and types["row_number"] == "INTEGER"
     assert types["is_missing"] == "BOOLEAN" and types["received_at"] == "TIMESTAMP"
     gdp = stored.filter(pl.col("variable_code") == "gdp").row(0, named=True)
     assert (gdp["value"], gdp["raw_text"], gdp["unit_found"], gdp["conversion_factor"]) == (
-        285.6, "2,856,000万元", "万元", 0.0001)
+        285.6,
+        "2,856,000万元",
+        "万元",
+        0.0001,
+    )
     assert files["contact_name"].to_list() == ["张三"] and files["ingested_at"].null_count() == 0
 
 
@@ -85,10 +90,12 @@ def test_corrected_resubmission_is_added_and_the_earlier_file_stays(
         ).fetchall()
         fiscal = con.execute(
             "SELECT file_name, value FROM raw.submitted_values "
-            "WHERE variable_code = 'fiscal_st_exp' ORDER BY received_at").fetchall()
+            "WHERE variable_code = 'fiscal_st_exp' ORDER BY received_at"
+        ).fetchall()
         dup = con.execute(
             "SELECT file_name, found_text FROM raw.ingest_problems "
-            "WHERE problem_code = 'duplicate_submission'").fetchall()
+            "WHERE problem_code = 'duplicate_submission'"
+        ).fetchall()
 
     assert summary == StoreSummary(new_files=1, new_values=19, new_problems=1, skipped_files=1)
     assert files == [("zd.xlsx", "loaded", "130123"), ("zd_corrected.xlsx", "loaded", "130123")]
@@ -102,8 +109,10 @@ def test_replace_existing_rewrites_a_files_rows(inbox: Path, tmp_path: Path) -> 
     with duckdb.connect(str(tmp_path / "w.duckdb")) as con:
         store_ingest_result(con, result)
         # as if an older reader had produced a different problem list for the same bytes
-        con.execute("INSERT INTO raw.ingest_problems (data_year, file_sha256, problem_code) "
-                    "SELECT data_year, file_sha256, 'stale' FROM raw.submission_files")
+        con.execute(
+            "INSERT INTO raw.ingest_problems (data_year, file_sha256, problem_code) "
+            "SELECT data_year, file_sha256, 'stale' FROM raw.submission_files"
+        )
         summary = store_ingest_result(con, result, replace_existing=True)
         assert counts(con) == (1, 19, 0)
     assert summary.new_files == 1 and summary.skipped_files == 0

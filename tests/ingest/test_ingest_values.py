@@ -21,12 +21,31 @@ from .conftest import read, year_dir
 VALUE_CASES = [
     ("plain_number", "fiscal_st_exp", 5230.5, None, 5230.5, False, "万元", 1.0, set()),
     ("full_width", "fiscal_st_exp", "１２３．４", None, 123.4, False, "万元", 1.0, set()),
-    ("full_width_comma", "fiscal_st_exp", "１，２３４．５", None, 1234.5, False, "万元", 1.0, set()),
+    (
+        "full_width_comma",
+        "fiscal_st_exp",
+        "１，２３４．５",
+        None,
+        1234.5,
+        False,
+        "万元",
+        1.0,
+        set(),
+    ),
     ("thousands", "general_budget_exp", "312,000", None, 312000.0, False, "万元", 1.0, set()),
     ("unit_typed", "fiscal_st_exp", "1,234.5万元", None, 1234.5, False, "万元", 1.0, set()),
     ("spaces", "fiscal_st_exp", "  5230.5 ", None, 5230.5, False, "万元", 1.0, set()),
-    ("ideographic_space", "fiscal_st_exp", "\u30005230.5\u3000", None, 5230.5, False, "万元", 1.0,
-     set()),
+    (
+        "ideographic_space",
+        "fiscal_st_exp",
+        "\u30005230.5\u3000",
+        None,
+        5230.5,
+        False,
+        "万元",
+        1.0,
+        set(),
+    ),
     ("zero_stays_zero", "platform_count", "0", None, 0.0, False, "个", 1.0, set()),
     ("numeric_zero", "platform_count", 0, None, 0.0, False, "个", 1.0, set()),
     ("blank", "tech_contract", None, None, None, True, "万元", 1.0, {"missing_value"}),
@@ -40,29 +59,119 @@ VALUE_CASES = [
     ("negative_kept", "fiscal_st_exp", "-12.5", None, -12.5, False, "万元", 1.0, set()),
     ("text", "fiscal_st_exp", "约五千", None, None, False, "万元", 1.0, {"unparseable_value"}),
     ("bad_commas", "fiscal_st_exp", "1,23", None, None, False, "万元", 1.0, {"unparseable_value"}),
-    ("two_numbers", "fiscal_st_exp", "12.3.4", None, None, False, "万元", 1.0,
-     {"unparseable_value"}),
+    (
+        "two_numbers",
+        "fiscal_st_exp",
+        "12.3.4",
+        None,
+        None,
+        False,
+        "万元",
+        1.0,
+        {"unparseable_value"},
+    ),
     # a value in another unit: announced in 计量单位, typed in the value
-    ("yi_in_unit_column", "fiscal_st_exp", 0.523, "亿元", 5230.0, False, "亿元", 10000.0,
-     {"unit_converted"}),
-    ("yuan_in_unit_column", "fiscal_st_exp", 52305000, "元", 5230.5, False, "元", 0.0001,
-     {"unit_converted"}),
-    ("fullwidth_unit_column", "fiscal_st_exp", 0.523, "（亿元）", 5230.0, False, "亿元", 10000.0,
-     {"unit_converted"}),
-    ("wan_for_yi_typed", "gdp", "2,856,000万元", None, 285.6, False, "万元", 0.0001,
-     {"unit_converted"}),
-    ("yi_typed", "fiscal_st_exp", "1.2亿元", None, 12000.0, False, "亿元", 10000.0,
-     {"unit_converted"}),
-    ("typed_wins_over_column", "fiscal_st_exp", "5230.5万元", "亿元", 5230.5, False, "万元", 1.0,
-     set()),
-    ("people_for_wanren", "population", "523,000人", None, 52.3, False, "人", 0.0001,
-     {"unit_converted"}),
+    (
+        "yi_in_unit_column",
+        "fiscal_st_exp",
+        0.523,
+        "亿元",
+        5230.0,
+        False,
+        "亿元",
+        10000.0,
+        {"unit_converted"},
+    ),
+    (
+        "yuan_in_unit_column",
+        "fiscal_st_exp",
+        52305000,
+        "元",
+        5230.5,
+        False,
+        "元",
+        0.0001,
+        {"unit_converted"},
+    ),
+    (
+        "fullwidth_unit_column",
+        "fiscal_st_exp",
+        0.523,
+        "（亿元）",
+        5230.0,
+        False,
+        "亿元",
+        10000.0,
+        {"unit_converted"},
+    ),
+    (
+        "wan_for_yi_typed",
+        "gdp",
+        "2,856,000万元",
+        None,
+        285.6,
+        False,
+        "万元",
+        0.0001,
+        {"unit_converted"},
+    ),
+    (
+        "yi_typed",
+        "fiscal_st_exp",
+        "1.2亿元",
+        None,
+        12000.0,
+        False,
+        "亿元",
+        10000.0,
+        {"unit_converted"},
+    ),
+    (
+        "typed_wins_over_column",
+        "fiscal_st_exp",
+        "5230.5万元",
+        "亿元",
+        5230.5,
+        False,
+        "万元",
+        1.0,
+        set(),
+    ),
+    (
+        "people_for_wanren",
+        "population",
+        "523,000人",
+        None,
+        52.3,
+        False,
+        "人",
+        0.0001,
+        {"unit_converted"},
+    ),
     ("people_column", "population", 523000, "人", 52.3, False, "人", 0.0001, {"unit_converted"}),
     ("ge_for_jia", "hte_count", 48, "个", 48.0, False, "个", 1.0, set()),
-    ("unknown_unit", "fiscal_st_exp", "800万美元", None, None, False, "万美元", 1.0,
-     {"unknown_unit_of_measure"}),
-    ("unknown_unit_column", "fiscal_st_exp", 800, "千万元", None, False, "千万元", 1.0,
-     {"unknown_unit_of_measure"}),
+    (
+        "unknown_unit",
+        "fiscal_st_exp",
+        "800万美元",
+        None,
+        None,
+        False,
+        "万美元",
+        1.0,
+        {"unknown_unit_of_measure"},
+    ),
+    (
+        "unknown_unit_column",
+        "fiscal_st_exp",
+        800,
+        "千万元",
+        None,
+        False,
+        "千万元",
+        1.0,
+        {"unknown_unit_of_measure"},
+    ),
 ]
 
 
@@ -101,7 +210,10 @@ def test_value_cell_in_county_form(
     assert set(cell_problems["problem_code"]) == codes
     for p in cell_problems.to_dicts():
         assert (p["row_number"], p["column_letter"], p["unit_code"]) == (
-            form.data_row_number(variable), "D", "130123")
+            form.data_row_number(variable),
+            "D",
+            "130123",
+        )
         assert f"{case}.xlsx" in p["expected"] and f"row {p['row_number']}" in p["expected"]
     # every other variable is clean
     others = result.values.filter(pl.col("variable_code") != variable)
@@ -154,11 +266,15 @@ def test_csv_values_match_xlsx_values(inbox: Path, encoding: str) -> None:
     assert a.equals(b)
 
 
-@given(st.decimals(min_value=-10**12, max_value=10**12, places=4, allow_nan=False))
+@given(st.decimals(min_value=-(10**12), max_value=10**12, places=4, allow_nan=False))
 def test_parse_value_round_trips_formatted_numbers(number: Decimal) -> None:
     """Any number written with thousands separators, full-width or with a unit parses back."""
     plain = f"{number:,f}"
-    for text in (plain, plain.replace(",", "，"), plain + "万元",
-                 plain.translate(str.maketrans("0123456789.", "０１２３４５６７８９．"))):
+    for text in (
+        plain,
+        plain.replace(",", "，"),
+        plain + "万元",
+        plain.translate(str.maketrans("0123456789.", "０１２３４５６７８９．")),
+    ):
         parsed = parse_value(text)
         assert parsed.number == number, text
