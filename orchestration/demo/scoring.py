@@ -69,15 +69,24 @@ def indicator_values(
 
 
 def indicator_points(
-    values: Mapping[str, np.ndarray], indicators: Sequence[Indicator]
+    values: Mapping[str, np.ndarray],
+    indicators: Sequence[Indicator],
+    missing_values: str = "propagate",
 ) -> dict[str, np.ndarray]:
-    """Each indicator's points: weight times the goalpost fraction clamped to [0, 1]."""
+    """Each indicator's points: weight times the goalpost fraction clamped to [0, 1].
+
+    A missing (or undefined) indicator propagates as NaN, or scores 0 points when the
+    methodology's `missing_values` is `zero`.
+    """
     raw = indicator_values(values, indicators)
-    return {
-        ind.indicator_code: ind.points
-        * np.clip((raw[ind.indicator_code] - ind.lower) / (ind.upper - ind.lower), 0.0, 1.0)
-        for ind in indicators
-    }
+    points = {}
+    for ind in indicators:
+        fraction = (raw[ind.indicator_code] - ind.lower) / (ind.upper - ind.lower)
+        value = ind.points * np.clip(fraction, 0.0, 1.0)
+        if missing_values == "zero":
+            value = np.where(np.isfinite(value), value, 0.0)
+        points[ind.indicator_code] = value
+    return points
 
 
 def classify(totals: np.ndarray, cutoffs: Sequence[tuple[str, float]]) -> tuple[str, ...]:
@@ -101,7 +110,7 @@ def score_year(
     seeds: Seeds,
 ) -> YearScores:
     """Score one evaluation year from the base variables of its data year."""
-    points = indicator_points(values, seeds.indicators)
+    points = indicator_points(values, seeds.indicators, seeds.missing_values)
     totals = np.sum(np.vstack(list(points.values())), axis=0)
     return YearScores(
         evaluation_year=evaluation_year,

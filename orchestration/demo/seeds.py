@@ -15,6 +15,18 @@ from pathlib import Path
 SEEDS_DIR = Path(__file__).resolve().parents[2] / "seeds"
 # The pipeline's seed folder can be moved with this variable (see orchestration/settings.py).
 SEEDS_DIR_ENV = "LEAP_DATASET_DIR"
+PUBLISHED_COLUMNS = (
+    "evaluation_year",
+    "units",
+    "class_a",
+    "class_b",
+    "class_c",
+    "mean_score",
+    "class_leaps",
+    "demotions",
+    "score_up",
+    "rank_up",
+)
 
 ABOLISHED_CHANGE = "abolished_merged"
 
@@ -104,6 +116,7 @@ class Seeds:
     published: tuple[PublishedResult, ...]
     class_cutoffs: tuple[tuple[str, float], ...]
     data_year_lag: int
+    missing_values: str = "propagate"  # methodology: `zero` scores a missing indicator 0
 
     @property
     def county_variables(self) -> tuple[Variable, ...]:
@@ -127,10 +140,23 @@ class Seeds:
         return tuple(seen.items())
 
 
-def _rows(path: Path) -> list[dict[str, str]]:
-    """The rows of a seed CSV as dicts of stripped strings."""
+def _rows(path: Path, required: tuple[str, ...]) -> list[dict[str, str]]:
+    """The rows of a seed CSV as dicts of stripped strings, after checking its header."""
     with path.open(encoding="utf-8", newline="") as fh:
-        return [{k: (v or "").strip() for k, v in row.items()} for row in csv.DictReader(fh)]
+        reader = csv.DictReader(fh)
+        header = reader.fieldnames or []
+        missing = [c for c in required if c not in header]
+        if missing:
+            raise ValueError(
+                f"{path}: expected a seed CSV with the columns {list(required)}, "
+                f"but the header row is {header[:6]!r} (missing {missing})"
+            )
+        rows = []
+        for number, row in enumerate(reader, start=2):
+            if None in row:
+                raise ValueError(f"{path}, line {number}: more cells than header columns")
+            rows.append({k: (v or "").strip() for k, v in row.items()})
+        return rows
 
 
 def _int_or_none(text: str) -> int | None:
@@ -167,22 +193,38 @@ def _load_seeds(seeds_dir: Path) -> Seeds:
             valid_from=_int_or_none(r["valid_from_data_year"]),
             valid_to=_int_or_none(r["valid_to_data_year"]),
         )
-        for r in _rows(seeds_dir / "units.csv")
+        for r in _rows(
+            seeds_dir / "units.csv",
+            (
+                "unit_code",
+                "unit_name",
+                "unit_kind",
+                "group_code",
+                "group_name",
+                "valid_from_data_year",
+                "valid_to_data_year",
+            ),
+        )
     )
     variables = tuple(
         Variable(r["variable_code"], r["name_zh"], r["unit"], r["reported_by"])
-        for r in _rows(seeds_dir / "base_variables.csv")
+        for r in _rows(
+            seeds_dir / "base_variables.csv", ("variable_code", "name_zh", "unit", "reported_by")
+        )
     )
     points = {
         r["node_code"]: float(r["weight"])
-        for r in _rows(seeds_dir / "framework.csv")
+        for r in _rows(seeds_dir / "framework.csv", ("node_code", "node_type", "weight"))
         if r["node_type"] == "indicator"
     }
-    methodology = _rows(seeds_dir / "methodology.csv")[0]
+    methodology = _rows(seeds_dir / "methodology.csv", ("methodology_version", "data_year_lag"))[0]
     version = methodology["methodology_version"]
     goalposts = {
         r["indicator_code"]: (float(r["lower_goalpost"]), float(r["upper_goalpost"]))
-        for r in _rows(seeds_dir / "goalposts.csv")
+        for r in _rows(
+            seeds_dir / "goalposts.csv",
+            ("methodology_version", "indicator_code", "lower_goalpost", "upper_goalpost"),
+        )
         if r["methodology_version"] == version
     }
     indicators = tuple(
@@ -195,11 +237,17 @@ def _load_seeds(seeds_dir: Path) -> Seeds:
             lower=goalposts[r["indicator_code"]][0],
             upper=goalposts[r["indicator_code"]][1],
         )
-        for r in _rows(seeds_dir / "indicators.csv")
+        for r in _rows(
+            seeds_dir / "indicators.csv",
+            ("indicator_code", "numerator_variable", "denominator_variable", "multiplier"),
+        )
     )
     changes = tuple(
         UnitChange(r["old_code"], r["old_name"], r["new_code"], r["new_name"], r["change_type"])
-        for r in _rows(seeds_dir / "unit_changes.csv")
+        for r in _rows(
+            seeds_dir / "unit_changes.csv",
+            ("old_code", "old_name", "new_code", "new_name", "change_type"),
+        )
     )
     published = tuple(
         PublishedResult(
@@ -214,13 +262,16 @@ def _load_seeds(seeds_dir: Path) -> Seeds:
             score_up=_int_or_none(r["score_up"]),
             rank_up=_int_or_none(r["rank_up"]),
         )
-        for r in _rows(seeds_dir / "published_results.csv")
+        for r in _rows(seeds_dir / "published_results.csv", PUBLISHED_COLUMNS)
     )
     cutoffs = tuple(
         sorted(
             (
                 (r["class_code"], float(r["min_score"]))
-                for r in _rows(seeds_dir / "class_cutoffs.csv")
+                for r in _rows(
+                    seeds_dir / "class_cutoffs.csv",
+                    ("methodology_version", "class_code", "min_score"),
+                )
                 if r["methodology_version"] == version
             ),
             key=lambda c: -c[1],
@@ -234,6 +285,7 @@ def _load_seeds(seeds_dir: Path) -> Seeds:
         published=published,
         class_cutoffs=cutoffs,
         data_year_lag=int(methodology["data_year_lag"]),
+        missing_values=methodology.get("missing_values") or "propagate",
     )
 
 

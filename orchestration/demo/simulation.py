@@ -53,6 +53,7 @@ class YearData:
     data_year: int
     evaluation_year: int
     units: tuple[Unit, ...]
+    lineages: tuple[str, ...]
     values: dict[str, np.ndarray]
     target_totals: np.ndarray
     scores: YearScores
@@ -127,6 +128,7 @@ def simulate(seed: int = DEFAULT_SEED, seeds: Seeds | None = None) -> Simulation
             data_year=data_year,
             evaluation_year=data_year + lag,
             units=plan.units,
+            lineages=plan.lineages,
             values=values,
             target_totals=plan.totals,
             scores=score_year(data_year + lag, codes, values, seeds),
