@@ -21,9 +21,18 @@ PERCENT = "%"
 def normalise_unit(text: str) -> str:
     """A unit as compared: NFKC, no spaces, no surrounding brackets, no `单位:` prefix."""
     unit = squeeze(text)
-    unit = re.sub(r"^[\(\[【]+|[\)\]】]+$", "", unit)
+    enclosed = re.fullmatch(r"[\(\[【](.*)[\)\]】]", unit)
+    if enclosed:
+        unit = enclosed.group(1)
     unit = re.sub(r"^(?:计量)?单位[:]?", "", unit)
     return unit
+
+
+def _forms(unit: str) -> list[str]:
+    """The unit, and the unit without a trailing remark: `万元(现价)` → `万元`."""
+    normal = normalise_unit(unit)
+    bare = re.sub(r"[\(\[【][^()\[\]【】]*[\)\]】]$", "", normal)
+    return [normal, bare] if bare and bare != normal else [normal]
 
 
 class UnitConverter:
@@ -57,11 +66,14 @@ class UnitConverter:
 
     def is_known(self, unit: str) -> bool:
         """Whether the unit appears in the conversion table or is a canonical unit."""
-        return normalise_unit(unit) in self._known
+        return any(form in self._known for form in _forms(unit))
 
     def factor(self, found_unit: str, canonical_unit: str) -> Decimal | None:
         """The factor from `found_unit` to `canonical_unit`: 1 if the same, None if unknown."""
-        source, target = normalise_unit(found_unit), normalise_unit(canonical_unit)
-        if source == target:
-            return Decimal(1)
-        return self._factors.get((source, target))
+        target = normalise_unit(canonical_unit)
+        for source in _forms(found_unit):
+            if source == target:
+                return Decimal(1)
+            if (source, target) in self._factors:
+                return self._factors[(source, target)]
+        return None

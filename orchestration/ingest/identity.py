@@ -27,6 +27,10 @@ from pathlib import Path
 from orchestration.ingest.problems import ERROR, INFO, WARNING
 from orchestration.ingest.text import squeeze
 
+_OFFICE = re.compile(
+    r"(?:科学技术|科技|科技和工业信息化|工业和信息化|统计|发展和改革|财政)?"
+    r"(?:局|委员会|委|人民政府|政府|办公室|办|中心)$"
+)
 _ONE_TO_ONE_CHANGES = {"rename", "county_to_city", "county_to_district"}
 _NAME_SUFFIXES = (
     "满族蒙古族自治县",
@@ -198,12 +202,28 @@ class UnitRegistry:
         """
         name = squeeze(text)
         name = re.sub(r"^河北省?", "", name) if name not in self._names else name
+        name = self._strip_office(name)
+        return self._split_city(name)
+
+    def _split_city(self, name: str) -> tuple[str | None, str]:
         for code, city in self.cities.items():
             for prefix in (city, city.removesuffix("市")):
                 rest = name[len(prefix) :]
                 if name.startswith(prefix) and rest and rest in self._names:
                     return code, rest
         return None, name
+
+    def _strip_office(self, name: str) -> str:
+        """`正定县科学技术局` → `正定县`: 填报单位 often names the reporting office."""
+        if name in self._names or not _OFFICE.search(name):
+            return name
+        for length in range(len(name) - 1, 1, -1):
+            head, rest = name[:length], name[length:]
+            if _OFFICE.fullmatch(rest) and (
+                head in self._names or self._split_city(head)[0] is not None
+            ):
+                return head
+        return name
 
     # -- resolution -----------------------------------------------------------------------
 

@@ -58,6 +58,8 @@ FORM_CASES = [
         [("unknown_unit_code", "warning")],
     ),
     ("code_name_mismatch", 2021, "行唐县", "130123", "130123", [("code_name_mismatch", "error")]),
+    ("office_name", 2021, "正定县科学技术局", None, "130123", []),
+    ("city_and_office_name", 2019, "邢台市桥西区科技局", None, "130503", []),
     ("short_name", 2021, "正定", None, "130123", [("short_unit_name", "info")]),
     ("nothing", 2021, None, None, None, [("unknown_unit", "error")]),
 ]

@@ -105,6 +105,17 @@ VALUE_CASES = [
         {"unit_converted"},
     ),
     (
+        "unit_with_remark",
+        "fiscal_st_exp",
+        0.523,
+        "亿元（现价）",
+        5230.0,
+        False,
+        "亿元(现价)",
+        10000.0,
+        {"unit_converted"},
+    ),
+    (
         "wan_for_yi_typed",
         "gdp",
         "2,856,000万元",
