@@ -33,6 +33,7 @@ class FileOutcome:
     file_row: dict[str, object]
     values: list[dict[str, object]] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    submitted: list[SubmittedValue] = field(default_factory=list)  # for duplicate detection
 
 
 def read_inbox_year(
@@ -56,30 +57,14 @@ def read_inbox_year(
         outcome = ingest_file(path, rel, data_year, ref, _received(path, received_at), seen_hashes)
         outcomes.append(outcome)
 
-    sha_of = {o.file_row["file_name"]: o.file_row["file_sha256"] for o in outcomes}
-    all_values = [v for o in outcomes for v in o.values]
+    sha_of = {str(o.file_row["file_name"]): str(o.file_row["file_sha256"]) for o in outcomes}
     names = {u.code: u.name for u in ref.registry.valid_units(data_year)}
-    duplicates = duplicate_submissions(
-        [
-            SubmittedValue(
-                unit_code=str(v["unit_code"]),
-                variable_code=str(v["variable_code"]),
-                value=v["value"],  # type: ignore[arg-type]
-                is_missing=bool(v["is_missing"]),
-                file_name=str(v["file_name"]),
-                sheet=v["sheet"],  # type: ignore[arg-type]
-                row_number=int(v["row_number"]),  # type: ignore[call-overload]
-                received_at=v["received_at"],  # type: ignore[arg-type]
-            )
-            for v in all_values
-            if v["unit_code"] is not None
-        ],
-        names,
-    )
+    duplicates = duplicate_submissions([s for o in outcomes for s in o.submitted], names)
     problem_rows = [
         p.as_row(data_year, str(o.file_row["file_sha256"])) for o in outcomes for p in o.problems
     ]
-    problem_rows += [p.as_row(data_year, sha_of[p.location.file_name]) for p in duplicates]  # type: ignore[misc]
+    problem_rows += [p.as_row(data_year, sha_of[p.location.file_name]) for p in duplicates]
+    all_values = [v for o in outcomes for v in o.values]
     return IngestResult.from_rows(all_values, [o.file_row for o in outcomes], problem_rows)
 
 
@@ -105,7 +90,11 @@ def ingest_file(
     seen_hashes: dict[str, str] | None = None,
 ) -> FileOutcome:
     """Read one file; never raises for a bad file (the file is rejected with a reason)."""
-    data = path.read_bytes()
+    try:
+        data = path.read_bytes()
+        read_error = None
+    except OSError as error:  # vanished, no permission: reject it, read the rest
+        data, read_error = b"", f"the file cannot be opened ({error.strerror or error})"
     sha = hashlib.sha256(data).hexdigest()
     row: dict[str, object] = {
         "data_year": data_year,
@@ -127,9 +116,12 @@ def ingest_file(
         p = problem(loc, code, message, found)
         row.update(status=REJECTED, reason=f"{code}: {message}")
         outcome.values.clear()
+        outcome.submitted.clear()
         outcome.problems[:] = [p]
         return outcome
 
+    if read_error is not None:
+        return reject("unreadable_file", read_error)
     if seen_hashes is not None:
         if sha in seen_hashes:
             return reject(
@@ -190,6 +182,20 @@ def ingest_file(
             "received_at": received,
         }
         for unit_code, v in reading.values
+    ]
+    outcome.submitted = [
+        SubmittedValue(
+            unit_code=unit_code,
+            variable_code=v.variable_code,
+            value=v.value,
+            is_missing=v.is_missing,
+            file_name=rel,
+            sheet=reading.sheet,
+            row_number=v.location.row_number or 0,
+            received_at=received,
+        )
+        for unit_code, v in reading.values
+        if unit_code is not None
     ]
     row["value_count"] = len(outcome.values)
     return outcome

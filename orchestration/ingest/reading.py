@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -24,8 +25,6 @@ class Reference:
     @classmethod
     def from_seeds(cls, seeds_dir: Path) -> Reference:
         """Load base_variables, variable_aliases, unit_conversions, units and unit_changes."""
-        import csv
-
         with (seeds_dir / "base_variables.csv").open(encoding="utf-8-sig", newline="") as handle:
             canonical = {row["unit"] for row in csv.DictReader(handle)}
         converter = UnitConverter.from_csv(seeds_dir / "unit_conversions.csv", canonical)

@@ -188,3 +188,47 @@ def test_personal_data_only_in_files_frame(inbox: Path) -> None:
             .to_series()
             .any()
         )
+
+
+def test_a_file_that_cannot_be_opened_is_rejected(inbox: Path, monkeypatch) -> None:
+    d = year_dir(inbox)
+    write_xlsx(d / "locked.xlsx", {"填报表": CountyForm().grid()})
+    write_xlsx(
+        d / "good.xlsx", {"填报表": CountyForm(unit_name="行唐县", unit_code="130125").grid()}
+    )
+    real = Path.read_bytes
+
+    def read_bytes(self: Path) -> bytes:
+        if self.name == "locked.xlsx":
+            raise PermissionError(13, "Permission denied")
+        return real(self)
+
+    monkeypatch.setattr(Path, "read_bytes", read_bytes)
+    result = read(inbox)
+    assert result.files.select("file_name", "status").rows() == [
+        ("good.xlsx", "loaded"),
+        ("locked.xlsx", "rejected"),
+    ]
+    assert "Permission denied" in result.files["reason"][1]
+
+
+def test_a_reader_bug_rejects_only_that_file(inbox: Path, monkeypatch) -> None:
+    from orchestration.ingest import inbox as inbox_module
+
+    d = year_dir(inbox)
+    write_xlsx(d / "a.xlsx", {"填报表": CountyForm().grid()})
+    write_xlsx(d / "b.xlsx", {"填报表": CountyForm(unit_name="行唐县", unit_code="130125").grid()})
+    real = inbox_module.read_layout
+
+    def flaky(book, ctx):
+        if ctx.file_name == "a.xlsx":
+            raise KeyError("boom")
+        return real(book, ctx)
+
+    monkeypatch.setattr(inbox_module, "read_layout", flaky)
+    result = read(inbox)
+    assert result.files.select("file_name", "status").rows() == [
+        ("a.xlsx", "rejected"),
+        ("b.xlsx", "loaded"),
+    ]
+    assert result.problems["problem_code"].to_list() == ["reader_failure"]
