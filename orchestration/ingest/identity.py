@@ -479,10 +479,11 @@ def _ambiguous(name: str, units: list[Unit], data_year: int) -> IdentityIssue:
 
 
 def _same_name(given: str, official: str) -> bool:
-    """Equal, or equal once the 县/市/区 (自治县, 矿区…) suffix is dropped from both."""
-    if given == official:
-        return True
-    return len(given) >= 1 and _core(given) == _core(official) and _core(official) != ""
+    """Equal, or the official name without its 县/市/区 (自治县, 矿区…) suffix: 正定 ~ 正定县.
+
+    A different suffix is a different name (南和县 is not 南和区: that is a division change).
+    """
+    return given == official or (given != "" and given == _core(official) != official)
 
 
 def _core(name: str) -> str:

@@ -64,7 +64,7 @@ class Location:
     column_name: str | None = None
     column_letter: str | None = None
     unit_code: str | None = None
-    unit_label: str | None = None  # e.g. '130123 正定县', for the sentence
+    unit_label: str | None = None  # e.g. '正定县 (130123)', for the sentence
     variable_code: str | None = None
     variable_label: str | None = None  # e.g. '地方财政科技支出 [fiscal_st_exp]'
 
@@ -80,10 +80,12 @@ class Location:
         if self.row_number is not None:
             parts.append(f"row {self.row_number}")
         if self.column_letter or self.column_name:
-            column = f"column {self.column_letter or ''}"
+            words = ["column"]
+            if self.column_letter:
+                words.append(self.column_letter)
             if self.column_name:
-                column += f" ({self.column_name.strip()})"
-            parts.append(column.replace("column  (", "column ("))
+                words.append(f"({' '.join(self.column_name.split())})")
+            parts.append(" ".join(words))
         if self.unit_label or self.unit_code:
             parts.append(self.unit_label or str(self.unit_code))
         if self.variable_label or self.variable_code:

@@ -60,6 +60,7 @@ FORM_CASES = [
     ("code_name_mismatch", 2021, "行唐县", "130123", "130123", [("code_name_mismatch", "error")]),
     ("office_name", 2021, "正定县科学技术局", None, "130123", []),
     ("city_and_office_name", 2019, "邢台市桥西区科技局", None, "130503", []),
+    ("old_name_with_new_code", 2021, "南和县", "130506", "130506", [("old_unit_name", "warning")]),
     ("short_name", 2021, "正定", None, "130123", [("short_unit_name", "info")]),
     ("nothing", 2021, None, None, None, [("unknown_unit", "error")]),
 ]
