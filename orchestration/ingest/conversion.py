@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import re
 from decimal import Decimal
+from functools import lru_cache
 from pathlib import Path
 
 from orchestration.ingest.text import squeeze
@@ -18,6 +19,7 @@ from orchestration.ingest.text import squeeze
 PERCENT = "%"
 
 
+@lru_cache(maxsize=4096)
 def normalise_unit(text: str) -> str:
     """A unit as compared: NFKC, no spaces, no surrounding brackets, no `单位:` prefix."""
     unit = squeeze(text)

@@ -194,10 +194,10 @@ def first_text(cells: list[Cell]) -> str:
     return ""
 
 
+_NON_DATA_KEYS = tuple(match_key(p) for p in (*_NOTE_PREFIXES, *_SIGNOFF_PREFIXES))
+
+
 def is_note_row(cells: list[Cell]) -> bool:
     """A trailing note (`注：…`, `说明：…`) or sign-off line (`填报人：…`)."""
     first = match_key(first_text(cells))
-    return bool(first) and (
-        first.startswith(tuple(match_key(p) for p in _NOTE_PREFIXES))
-        or first.startswith(tuple(match_key(p) for p in _SIGNOFF_PREFIXES))
-    )
+    return bool(first) and first.startswith(_NON_DATA_KEYS)

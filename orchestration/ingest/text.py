@@ -12,6 +12,7 @@ import re
 import unicodedata
 from datetime import date, datetime, time
 from decimal import Decimal
+from functools import lru_cache
 from typing import Any
 
 # Characters NFKC leaves alone but people use interchangeably.
@@ -34,11 +35,13 @@ def nfkc(text: str) -> str:
     return unicodedata.normalize("NFKC", text).translate(_EXTRA_MAP)
 
 
+@lru_cache(maxsize=65536)
 def squeeze(text: str) -> str:
     """NFKC-normalise and remove every whitespace character (also inside the text)."""
     return _WHITESPACE.sub("", nfkc(text))
 
 
+@lru_cache(maxsize=65536)
 def match_key(text: str) -> str:
     """The key two header/label/alias texts are compared by.
 
