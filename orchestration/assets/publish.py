@@ -10,7 +10,14 @@ from orchestration.publish import publish_year
 from orchestration.resources import dbt_project
 from orchestration.settings import current_paths
 
-PUBLISHED_MART_TABLES = ("county_scores", "county_indicator_points", "county_transitions", "province_summary")
+PUBLISHED_MART_TABLES = (
+    "county_scores",
+    "county_indicator_points",
+    "county_transitions",
+    "province_summary",
+    "awards",
+    "award_totals",
+)
 
 
 def tables_comparing_with_previous_year() -> list[str]:
@@ -29,7 +36,7 @@ def tables_comparing_with_previous_year() -> list[str]:
     partitions_def=evaluation_years,
     group_name="publish",
     kinds={"duckdb", "parquet"},
-    deps=[dg.AssetKey(table) for table in PUBLISHED_MART_TABLES],
+    deps=[dg.AssetKey(["marts", table]) for table in PUBLISHED_MART_TABLES],
 )
 def published_mart(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
     """The analysts' mart (`warehouse/mart.duckdb` and its Parquet export) with this year in it."""
