@@ -194,6 +194,12 @@ def first_text(cells: list[Cell]) -> str:
     return ""
 
 
+def is_total(text: str) -> bool:
+    """A totals row label: 合计, 总计, 全市, 石家庄市合计, 小 计 …"""
+    key = match_key(text)
+    return key in TOTAL_NAMES or key.endswith(("合计", "总计", "小计"))
+
+
 _NON_DATA_KEYS = tuple(match_key(p) for p in (*_NOTE_PREFIXES, *_SIGNOFF_PREFIXES))
 
 

@@ -218,7 +218,7 @@ def read_wide(
         name_col = header.keys.get(h.KEY_NAME, header.keys.get(h.KEY_CODE))
         assert name_col is not None
         found = " / ".join(t for t in (name_text, code_text) if t)
-        if match_key(name_text) in h.TOTAL_NAMES or match_key(code_text) in h.TOTAL_NAMES:
+        if h.is_total(name_text) or h.is_total(code_text):
             reading.problems.append(
                 problem(
                     ctx.location(
