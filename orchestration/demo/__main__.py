@@ -32,8 +32,16 @@ def parse_years(text: str) -> range:
 def summary_table(manifest: DemoManifest) -> str:
     """The expected province summary against the targets, as a fixed-width table."""
     targets = {t.evaluation_year: t for t in manifest.targets}
-    fields = ("class_a", "class_b", "class_c", "mean_score", "class_leaps", "demotions",
-              "score_up", "rank_up")
+    fields = (
+        "class_a",
+        "class_b",
+        "class_c",
+        "mean_score",
+        "class_leaps",
+        "demotions",
+        "score_up",
+        "rank_up",
+    )
     header = "eval  units " + " ".join(f"{f:>17s}" for f in fields)
     lines = [header, "      (expected / target; * = published)"]
     for summary in manifest.summaries:
@@ -61,12 +69,24 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     parser.add_argument("--inbox", type=Path, required=True, help="inbox folder to write into")
     parser.add_argument("--seed", type=int, default=DEFAULT_SEED)
-    parser.add_argument("--defect-rate", type=float, default=0.0,
-                        help="share of files and values with a defect, 0..1 (default 0)")
-    parser.add_argument("--years", type=parse_years, default=DEFAULT_DATA_YEARS,
-                        help="data years, e.g. 2017-2023 (default)")
-    parser.add_argument("--manifest-dir", type=Path, default=None,
-                        help="where to write the manifests (default: INBOX/../demo_manifests)")
+    parser.add_argument(
+        "--defect-rate",
+        type=float,
+        default=0.0,
+        help="share of files and values with a defect, 0..1 (default 0)",
+    )
+    parser.add_argument(
+        "--years",
+        type=parse_years,
+        default=DEFAULT_DATA_YEARS,
+        help="data years, e.g. 2017-2023 (default)",
+    )
+    parser.add_argument(
+        "--manifest-dir",
+        type=Path,
+        default=None,
+        help="where to write the manifests (default: INBOX/../demo_manifests)",
+    )
     args = parser.parse_args(argv)
     started = time.perf_counter()
     try:
@@ -75,9 +95,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.error(str(error))
     written = manifest.write(args.manifest_dir)
     elapsed = time.perf_counter() - started
-    print(f"wrote {len(manifest.files)} files for data years {args.years.start}-"
-          f"{args.years.stop - 1} into {args.inbox} in {elapsed:.1f} s; "
-          f"{len(manifest.defects)} defects recorded in {written[0].parent}")
+    print(
+        f"wrote {len(manifest.files)} files for data years {args.years.start}-"
+        f"{args.years.stop - 1} into {args.inbox} in {elapsed:.1f} s; "
+        f"{len(manifest.defects)} defects recorded in {written[0].parent}"
+    )
     print(summary_table(manifest))
     return 0
 

@@ -31,8 +31,16 @@ from orchestration.demo.submissions import (
 )
 
 MANIFEST_COLUMNS = (
-    "data_year", "file_name", "sheet", "row", "column", "unit_code", "variable_code",
-    "defect_kind", "text_written", "clean_value",
+    "data_year",
+    "file_name",
+    "sheet",
+    "row",
+    "column",
+    "unit_code",
+    "variable_code",
+    "defect_kind",
+    "text_written",
+    "clean_value",
 )
 MISSING_SPELLINGS = (None, "—", "-", "/", "无", "暂无")
 FULLWIDTH = str.maketrans("0123456789.,-%", "０１２３４５６７８９．，－％")
@@ -249,7 +257,8 @@ VALUE_DEFECTS: dict[str, tuple[ValueDefect, Applies]] = {
     "negative_value": (_negative_value, _positive),
     "tenfold_jump": (_tenfold_jump, _positive),
     "rd_exceeds_enterprises": (
-        _rd_exceeds_enterprises, lambda c, d, x: x.variable_code == "ind_ent_rd_count"
+        _rd_exceeds_enterprises,
+        lambda c, d, x: x.variable_code == "ind_ent_rd_count",
     ),
 }
 
@@ -294,8 +303,12 @@ def _merged_header(ctx: DefectContext, doc: Document) -> None:
         group = Row([Cell("基本情况"), Cell(None), Cell(label)] + [Cell(None)] * (width - 3))
         sheet.merges += [(group, 1, 2), (group, 3, width)]
     sheet.rows.insert(at, group)
-    _record(doc, "merged_header", "merged title and a merged group-header row above the header",
-            _single_unit(doc))
+    _record(
+        doc,
+        "merged_header",
+        "merged title and a merged group-header row above the header",
+        _single_unit(doc),
+    )
 
 
 def _extra_sheet(ctx: DefectContext, doc: Document) -> None:
@@ -389,7 +402,8 @@ def _header_unit(unit: str, factor: float, kind: str) -> Callable[[DefectContext
         sheet = doc.sheet()
         header = sheet.rows[_header_row_index(doc)]
         columns = [
-            i for i, c in enumerate(header.cells)
+            i
+            for i, c in enumerate(header.cells)
             if c.role == "header" and _variable_unit(ctx, c.variable_code) == WAN_YUAN
         ]
         clean = [i for i in columns if not _column_touched(sheet, i)]
@@ -398,7 +412,7 @@ def _header_unit(unit: str, factor: float, kind: str) -> Callable[[DefectContext
         variable = _variable(ctx, head.variable_code)
         head.clean_value = head.value
         _set(head, kind, f"{variable.name_zh}({unit})")
-        for row in sheet.rows[_header_row_index(doc) + 1:]:
+        for row in sheet.rows[_header_row_index(doc) + 1 :]:
             if len(row.cells) > column and row.cells[column].role == "value":
                 # A value defect injected earlier is replaced: the whole column changes unit.
                 cell = row.cells[column]
@@ -411,8 +425,7 @@ def _header_unit(unit: str, factor: float, kind: str) -> Callable[[DefectContext
 def _column_touched(sheet: Sheet, column: int) -> bool:
     """Whether any cell of a column already carries a defect."""
     return any(
-        len(row.cells) > column and row.cells[column].defect_kind is not None
-        for row in sheet.rows
+        len(row.cells) > column and row.cells[column].defect_kind is not None for row in sheet.rows
     )
 
 
@@ -442,7 +455,7 @@ def _digit_typo(value: int | float, decimals: int | None) -> int | float:
         chars[digits[0]], chars[digits[1]] = chars[digits[1]], chars[digits[0]]
         typo = "".join(chars)
     else:
-        typo = text[: digits[0] + 1] + text[digits[0]:]
+        typo = text[: digits[0] + 1] + text[digits[0] :]
     return float(typo) if decimals else int(typo)
 
 
@@ -487,13 +500,23 @@ def _wrong_year_file(ctx: DefectContext, doc: Document) -> None:
     values = unit_values(ctx.simulation, year)[unit.unit_code]
     fmt, encoding = ctx.plan.county_format.get((year, unit.unit_code), ("xlsx", None))
     stale = county_form(
-        ctx.simulation.seeds, unit, year, values, ctx.plan.contacts[(year, unit.unit_code)],
-        fmt, encoding, doc.mtime + timedelta(hours=2),
+        ctx.simulation.seeds,
+        unit,
+        year,
+        values,
+        ctx.plan.contacts[(year, unit.unit_code)],
+        fmt,
+        encoding,
+        doc.mtime + timedelta(hours=2),
     )
     stale.data_year = ctx.data_year
     stale.primary = False
-    _record(stale, "wrong_year_file", f"统计年度 {year} in the folder of {ctx.data_year}",
-            unit.unit_code)
+    _record(
+        stale,
+        "wrong_year_file",
+        f"统计年度 {year} in the folder of {ctx.data_year}",
+        unit.unit_code,
+    )
     ctx.documents.append(stale)
 
 
@@ -515,7 +538,8 @@ def _has_old(role: str) -> FileApplies:
 
 FILE_DEFECTS: dict[str, tuple[FileDefect, FileApplies]] = {
     "encoding_gb18030_bom": (
-        _set_encoding("gb18030-bom", "encoding_gb18030_bom"), _csv_not("gb18030-bom")
+        _set_encoding("gb18030-bom", "encoding_gb18030_bom"),
+        _csv_not("gb18030-bom"),
     ),
     "encoding_gb18030": (_set_encoding("gb18030", "encoding_gb18030"), _csv_not("gb18030")),
     "encoding_utf8_no_bom": (_set_encoding("utf-8", "encoding_utf8_no_bom"), _csv_not("utf-8")),
@@ -529,16 +553,19 @@ FILE_DEFECTS: dict[str, tuple[FileDefect, FileApplies]] = {
     "old_code": (_old_code, _has_old("unit_code")),
     "shared_name_no_code": (
         _shared_name_no_code,
-        lambda ctx, doc: doc.layout == COUNTY_FORM
-        and _identity_cells(doc, "unit_name")[0].value in _shared_names(ctx),
+        lambda ctx, doc: (
+            doc.layout == COUNTY_FORM
+            and _identity_cells(doc, "unit_name")[0].value in _shared_names(ctx)
+        ),
     ),
     "header_unit_yiyuan": (_header_unit(YI_YUAN, 1e-4, "header_unit_yiyuan"), _is(CITY_SUMMARY)),
     "header_unit_yuan": (_header_unit(YUAN, 1e4, "header_unit_yuan"), _is(CITY_SUMMARY)),
     "duplicate_submission": (_duplicate_submission, _is(COUNTY_FORM)),
     "wrong_year_file": (
         _wrong_year_file,
-        lambda ctx, doc: doc.layout == COUNTY_FORM
-        and _previous_unit(ctx, doc.unit_codes[0]) is not None,
+        lambda ctx, doc: (
+            doc.layout == COUNTY_FORM and _previous_unit(ctx, doc.unit_codes[0]) is not None
+        ),
     ),
 }
 
@@ -559,12 +586,19 @@ def _foreign_unit_file(ctx: DefectContext) -> None:
     unit = Unit(code, name, "development_zone", code[:4], "", None, None)
     contact = ctx.plan.contacts[(ctx.data_year, template.unit_code)]
     doc = county_form(
-        ctx.simulation.seeds, unit, ctx.data_year, values, contact, "xlsx", None,
+        ctx.simulation.seeds,
+        unit,
+        ctx.data_year,
+        values,
+        contact,
+        "xlsx",
+        None,
         ctx.plan.sent_at[(ctx.data_year, template.unit_code)] + timedelta(days=1),
     )
     doc.primary = False
-    _record(doc, "foreign_unit_file", f"{code} {name} is not a county-level unit of the province",
-            code)
+    _record(
+        doc, "foreign_unit_file", f"{code} {name} is not a county-level unit of the province", code
+    )
     ctx.documents.append(doc)
     ctx.used["foreign_unit_file"] += 1
 
@@ -599,8 +633,7 @@ def _apply_file_defect(ctx: DefectContext, doc: Document, kind: str) -> None:
     ctx.used[kind] += 1
 
 
-def _apply_value_defect(ctx: DefectContext, doc: Document, row: Row, cell: Cell,
-                        kind: str) -> None:
+def _apply_value_defect(ctx: DefectContext, doc: Document, row: Row, cell: Cell, kind: str) -> None:
     VALUE_DEFECTS[kind][0](ctx, doc, row, cell)
     ctx.used[kind] += 1
 
@@ -646,7 +679,10 @@ def cover_missing_kinds(contexts: list[DefectContext]) -> None:
             continue
         for ctx in order:
             cells = [
-                (d, r, c) for d in ctx.documents if d.primary for r, c in _value_cells(d)
+                (d, r, c)
+                for d in ctx.documents
+                if d.primary
+                for r, c in _value_cells(d)
                 if applies(ctx, d, c)
             ]
             if cells:
@@ -663,25 +699,35 @@ def manifest_rows(doc: Document) -> list[dict[str, object]]:
     sheet_name = doc.main_sheet if doc.fmt == "xlsx" else ""
     rows: list[dict[str, object]] = []
     for entry in doc.file_defects:
-        rows.append({
-            "data_year": doc.data_year, "file_name": doc.file_name, "sheet": sheet_name,
-            "row": None, "column": None, "unit_code": entry["unit_code"], "variable_code": None,
-            "defect_kind": entry["defect_kind"], "text_written": entry["text_written"],
-            "clean_value": None,
-        })
+        rows.append(
+            {
+                "data_year": doc.data_year,
+                "file_name": doc.file_name,
+                "sheet": sheet_name,
+                "row": None,
+                "column": None,
+                "unit_code": entry["unit_code"],
+                "variable_code": None,
+                "defect_kind": entry["defect_kind"],
+                "text_written": entry["text_written"],
+                "clean_value": None,
+            }
+        )
     for sheet, row, column, cell in cell_locations(doc):
-        rows.append({
-            "data_year": doc.data_year,
-            "file_name": doc.file_name,
-            "sheet": sheet.name if doc.fmt == "xlsx" else "",
-            "row": row,
-            "column": column,
-            "unit_code": cell.unit_code,
-            "variable_code": cell.variable_code,
-            "defect_kind": cell.defect_kind,
-            "text_written": cell_text(cell),
-            "clean_value": cell.clean_value,
-        })
+        rows.append(
+            {
+                "data_year": doc.data_year,
+                "file_name": doc.file_name,
+                "sheet": sheet.name if doc.fmt == "xlsx" else "",
+                "row": row,
+                "column": column,
+                "unit_code": cell.unit_code,
+                "variable_code": cell.variable_code,
+                "defect_kind": cell.defect_kind,
+                "text_written": cell_text(cell),
+                "clean_value": cell.clean_value,
+            }
+        )
     return rows
 
 

@@ -19,14 +19,30 @@ BASE_DATA_YEAR = 2017
 
 # GDP per resident in 2017 (万元 per person), by prefecture city.
 CITY_GDP_PER_CAPITA: dict[str, float] = {
-    "石家庄市": 5.5, "唐山市": 8.5, "秦皇岛市": 4.8, "邯郸市": 3.6, "邢台市": 2.9,
-    "保定市": 3.2, "张家口市": 3.1, "承德市": 3.9, "沧州市": 4.9, "廊坊市": 6.3,
+    "石家庄市": 5.5,
+    "唐山市": 8.5,
+    "秦皇岛市": 4.8,
+    "邯郸市": 3.6,
+    "邢台市": 2.9,
+    "保定市": 3.2,
+    "张家口市": 3.1,
+    "承德市": 3.9,
+    "沧州市": 4.9,
+    "廊坊市": 6.3,
     "衡水市": 3.3,
 }
 # City effect on latent innovation capability (science parks, universities, Beijing spill-over).
 CITY_CAPABILITY: dict[str, float] = {
-    "石家庄市": 0.5, "唐山市": 0.35, "秦皇岛市": 0.1, "邯郸市": 0.0, "邢台市": -0.2,
-    "保定市": 0.2, "张家口市": -0.45, "承德市": -0.4, "沧州市": 0.1, "廊坊市": 0.5,
+    "石家庄市": 0.5,
+    "唐山市": 0.35,
+    "秦皇岛市": 0.1,
+    "邯郸市": 0.0,
+    "邢台市": -0.2,
+    "保定市": 0.2,
+    "张家口市": -0.45,
+    "承德市": -0.4,
+    "沧州市": 0.1,
+    "廊坊市": 0.5,
     "衡水市": -0.2,
 }
 
@@ -86,28 +102,26 @@ def draw_economy(
     first_unit = {}
     for (year, code), key in sorted(lineage_of.items()):
         if key not in first_unit:
-            first_unit[key] = next(
-                u for u in seeds.units_in(year) if u.unit_code == code
-            )
+            first_unit[key] = next(u for u in seeds.units_in(year) if u.unit_code == code)
     lineages = tuple(first_unit)
     units = [first_unit[k] for k in lineages]
     n = len(units)
     kinds = [KIND_TRAITS[u.unit_kind] for u in units]
     small = np.array([any(m in u.unit_name for m in SMALL_DISTRICT_MARKERS) for u in units])
-    population = np.array([k.median_population for k in kinds]) * np.exp(
-        rng.normal(0.0, 0.32, n)
-    )
+    population = np.array([k.median_population for k in kinds]) * np.exp(rng.normal(0.0, 0.32, n))
     population = np.where(small, population * 0.3, population)
-    gdp_per_capita = (
-        np.array([CITY_GDP_PER_CAPITA[u.group_name] * k.gdp_factor for u, k in zip(units, kinds,
-                                                                                    strict=True)])
-        * np.exp(rng.normal(0.0, 0.25, n))
-    )
+    gdp_per_capita = np.array(
+        [
+            CITY_GDP_PER_CAPITA[u.group_name] * k.gdp_factor
+            for u, k in zip(units, kinds, strict=True)
+        ]
+    ) * np.exp(rng.normal(0.0, 0.25, n))
     industry_share = np.clip(
         np.array([k.industry_share for k in kinds]) * np.exp(rng.normal(0.0, 0.2, n)), 0.08, 0.6
     )
-    budget_ratio = np.clip(0.19 * (gdp_per_capita / 4.5) ** -0.55 * np.exp(rng.normal(0, 0.12, n)),
-                           0.07, 0.45)
+    budget_ratio = np.clip(
+        0.19 * (gdp_per_capita / 4.5) ** -0.55 * np.exp(rng.normal(0, 0.12, n)), 0.07, 0.45
+    )
     gdp = population * gdp_per_capita
     capability = (
         0.55 * _zscore(np.log(gdp))
@@ -159,8 +173,7 @@ def structure(
     the industry figures. An abolished unit's economy is added, in part, to its successor.
     """
     years = data_year - BASE_DATA_YEAR
-    shock = np.prod([1 + YEAR_SHOCK.get(y, 0.0) for y in range(BASE_DATA_YEAR + 1,
-                                                                data_year + 1)])
+    shock = np.prod([1 + YEAR_SHOCK.get(y, 0.0) for y in range(BASE_DATA_YEAR + 1, data_year + 1)])
     population = economy.population * (1 + economy.population_growth) ** years
     gdp = economy.population * economy.gdp_per_capita * (1 + economy.gdp_growth) ** years * shock
     for absorber, absorbed, from_year in economy.absorbed:
@@ -173,9 +186,7 @@ def structure(
     budget = gdp * 10000 * economy.budget_ratio[idx] * np.exp(0.05 * jitter[:, 0])
     value_added = gdp * 10000 * economy.industry_share[idx] * np.exp(0.04 * jitter[:, 1])
     revenue = value_added * economy.revenue_to_value_added[idx] * np.exp(0.03 * jitter[:, 2])
-    per_enterprise = economy.revenue_per_enterprise[idx] * 1.04**years * np.exp(
-        0.04 * jitter[:, 3]
-    )
+    per_enterprise = economy.revenue_per_enterprise[idx] * 1.04**years * np.exp(0.04 * jitter[:, 3])
     enterprises = np.maximum(6, np.round(revenue / per_enterprise))
     return {
         "population": population,

@@ -66,8 +66,9 @@ class DemoManifest:
             year = self.simulation.years[data_year]
             for i, unit in enumerate(year.units):
                 for code, array in year.values.items():
-                    records.append((data_year, unit.unit_code, unit.unit_name, code,
-                                    float(array[i])))
+                    records.append(
+                        (data_year, unit.unit_code, unit.unit_name, code, float(array[i]))
+                    )
         return pl.DataFrame(
             records,
             schema=["data_year", "unit_code", "unit_name", "variable_code", "value"],
@@ -102,8 +103,16 @@ class DemoManifest:
         for summary in self.summaries:
             target = targets[summary.evaluation_year]
             record = summary.as_dict()
-            for name in ("class_a", "class_b", "class_c", "mean_score", "class_leaps",
-                         "demotions", "score_up", "rank_up"):
+            for name in (
+                "class_a",
+                "class_b",
+                "class_c",
+                "mean_score",
+                "class_leaps",
+                "demotions",
+                "score_up",
+                "rank_up",
+            ):
                 record[f"target_{name}"] = getattr(target, name)
             record["published_fields"] = ";".join(sorted(target.published))
             records.append(record)
@@ -178,9 +187,7 @@ def write_demo_inbox(
     inbox_dir = Path(inbox_dir)
     simulation = simulate(seed)
     _check_years(simulation, data_years)
-    plan = draw_layout_plan(
-        simulation, stream(seed, Stream.LAYOUT), stream(seed, Stream.PEOPLE)
-    )
+    plan = draw_layout_plan(simulation, stream(seed, Stream.LAYOUT), stream(seed, Stream.PEOPLE))
     documents: dict[int, list[Document]] = {
         y: clean_documents(simulation, plan, y) for y in data_years
     }
@@ -199,8 +206,11 @@ def write_demo_inbox(
         year_dir.mkdir(parents=True, exist_ok=True)
         for doc in documents[data_year]:
             path = write_document(doc, year_dir)
-            files.append(DemoFile(data_year, path, doc.layout, doc.fmt, doc.encoding,
-                                  doc.unit_codes, doc.primary))
+            files.append(
+                DemoFile(
+                    data_year, path, doc.layout, doc.fmt, doc.encoding, doc.unit_codes, doc.primary
+                )
+            )
             defects.extend(manifest_rows(doc))
     lag = simulation.seeds.data_year_lag
     evaluation_years = [y + lag for y in data_years]

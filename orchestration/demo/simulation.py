@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import IntEnum
+from functools import lru_cache
 
 import numpy as np
 
@@ -71,9 +72,7 @@ class Simulation:
     economy: Economy
 
 
-def _profiles(
-    economy: Economy, seeds: Seeds, rng: np.random.Generator
-) -> dict[str, np.ndarray]:
+def _profiles(economy: Economy, seeds: Seeds, rng: np.random.Generator) -> dict[str, np.ndarray]:
     """Each lineage's strengths and weaknesses: a multiplier around 1 per indicator."""
     n = len(economy.lineages)
     return {
@@ -83,8 +82,16 @@ def _profiles(
 
 
 def simulate(seed: int = DEFAULT_SEED, seeds: Seeds | None = None) -> Simulation:
-    """Simulate the clean data of every data year, verified against the reference scoring."""
-    seeds = seeds or load_seeds()
+    """Simulate the clean data of every data year, verified against the reference scoring.
+
+    Cached per seed and seed files (treat the result as read-only).
+    """
+    return _simulate(seed, seeds or load_seeds())
+
+
+@lru_cache(maxsize=4)
+def _simulate(seed: int, seeds: Seeds) -> Simulation:
+    """The uncached simulation behind `simulate`."""
     lag = seeds.data_year_lag
     targets = year_targets(seeds, EVALUATION_YEARS)
     data_years = range(EVALUATION_YEARS[0] - lag, EVALUATION_YEARS[-1] - lag + 1)
@@ -101,8 +108,9 @@ def simulate(seed: int = DEFAULT_SEED, seeds: Seeds | None = None) -> Simulation
     )
     values_rng = stream(seed, Stream.VALUES)
     at = economy.index()
-    base = structure(economy, list(economy.lineages), BASE_DATA_YEAR,
-                     np.zeros((len(economy.lineages), 4)))
+    base = structure(
+        economy, list(economy.lineages), BASE_DATA_YEAR, np.zeros((len(economy.lineages), 4))
+    )
     reference_revenue = float(np.median(base["ind_revenue"]))
     years: dict[int, YearData] = {}
     for data_year in data_years:

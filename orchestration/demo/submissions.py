@@ -57,7 +57,8 @@ def _submission_time(rng: np.random.Generator, data_year: int, first_day: int) -
     """A working-hours time in the first quarter after the data year."""
     start = datetime(data_year + 1, 1, 1, tzinfo=UTC) + timedelta(days=first_day)
     return start + timedelta(
-        days=int(rng.integers(0, 45)), hours=int(rng.integers(8, 18)),
+        days=int(rng.integers(0, 45)),
+        hours=int(rng.integers(8, 18)),
         minutes=int(rng.integers(0, 60)),
     )
 
@@ -106,8 +107,12 @@ def _value_cell(value: float, variable: Variable, unit_code: str, decimals: int)
     """A number cell of a base variable (whole numbers as int)."""
     number: int | float = int(round(value)) if decimals == 0 else round(float(value), decimals)
     return Cell(
-        value=number, role="value", unit_code=unit_code, variable_code=variable.variable_code,
-        decimals=decimals, clean_value=number,
+        value=number,
+        role="value",
+        unit_code=unit_code,
+        variable_code=variable.variable_code,
+        decimals=decimals,
+        clean_value=number,
     )
 
 
@@ -129,35 +134,60 @@ def county_form(
     """The county form (县级填报表) of one unit and data year."""
     rows = [
         Row([Cell(layouts.COUNTY_FORM_TITLE)]),
-        Row([
-            Cell(layouts.HEADER_UNIT_NAME),
-            Cell(unit.unit_name, role="unit_name", unit_code=unit.unit_code,
-                 clean_value=unit.unit_name),
-            Cell(layouts.HEADER_UNIT_CODE),
-            Cell(unit.unit_code, role="unit_code", unit_code=unit.unit_code,
-                 clean_value=unit.unit_code),
-        ]),
-        Row([
-            Cell(layouts.HEADER_DATA_YEAR),
-            Cell(data_year, role="data_year", clean_value=data_year),
-            Cell(layouts.HEADER_CONTACT_NAME),
-            Cell(contact.name),
-            Cell(layouts.HEADER_CONTACT_PHONE),
-            Cell(contact.phone),
-        ]),
+        Row(
+            [
+                Cell(layouts.HEADER_UNIT_NAME),
+                Cell(
+                    unit.unit_name,
+                    role="unit_name",
+                    unit_code=unit.unit_code,
+                    clean_value=unit.unit_name,
+                ),
+                Cell(layouts.HEADER_UNIT_CODE),
+                Cell(
+                    unit.unit_code,
+                    role="unit_code",
+                    unit_code=unit.unit_code,
+                    clean_value=unit.unit_code,
+                ),
+            ]
+        ),
+        Row(
+            [
+                Cell(layouts.HEADER_DATA_YEAR),
+                Cell(data_year, role="data_year", clean_value=data_year),
+                Cell(layouts.HEADER_CONTACT_NAME),
+                Cell(contact.name),
+                Cell(layouts.HEADER_CONTACT_PHONE),
+                Cell(contact.phone),
+            ]
+        ),
         Row([]),
         Row([Cell(label) for label in layouts.COUNTY_FORM_COLUMNS]),
     ]
     for variable in seeds.county_variables:
-        rows.append(Row([
-            Cell(variable.variable_code),
-            Cell(variable.name_zh),
-            Cell(variable.unit, role="measure", unit_code=unit.unit_code,
-                 variable_code=variable.variable_code, clean_value=variable.unit),
-            _value_cell(values[variable.variable_code], variable, unit.unit_code,
-                        decimals_of(variable)),
-            Cell(None),
-        ]))
+        rows.append(
+            Row(
+                [
+                    Cell(variable.variable_code),
+                    Cell(variable.name_zh),
+                    Cell(
+                        variable.unit,
+                        role="measure",
+                        unit_code=unit.unit_code,
+                        variable_code=variable.variable_code,
+                        clean_value=variable.unit,
+                    ),
+                    _value_cell(
+                        values[variable.variable_code],
+                        variable,
+                        unit.unit_code,
+                        decimals_of(variable),
+                    ),
+                    Cell(None),
+                ]
+            )
+        )
     ext = fmt
     return Document(
         data_year=data_year,
@@ -184,21 +214,31 @@ def city_summary(
 ) -> Document:
     """The city summary (市级汇总表) of one prefecture city and data year."""
     header = [Cell(label) for label in layouts.CITY_SUMMARY_KEY_COLUMNS] + [
-        Cell(layouts.variable_column_header(v.name_zh, v.unit), role="header",
-             variable_code=v.variable_code)
+        Cell(
+            layouts.variable_column_header(v.name_zh, v.unit),
+            role="header",
+            variable_code=v.variable_code,
+        )
         for v in seeds.county_variables
     ]
     rows = [Row([Cell(layouts.CITY_SUMMARY_TITLE)]), Row(header)]
     for unit in units:
         cells = [
-            Cell(unit.unit_code, role="unit_code", unit_code=unit.unit_code,
-                 clean_value=unit.unit_code),
-            Cell(unit.unit_name, role="unit_name", unit_code=unit.unit_code,
-                 clean_value=unit.unit_name),
+            Cell(
+                unit.unit_code,
+                role="unit_code",
+                unit_code=unit.unit_code,
+                clean_value=unit.unit_code,
+            ),
+            Cell(
+                unit.unit_name,
+                role="unit_name",
+                unit_code=unit.unit_code,
+                clean_value=unit.unit_name,
+            ),
         ]
         cells += [
-            _value_cell(values[unit.unit_code][v.variable_code], v, unit.unit_code,
-                        decimals_of(v))
+            _value_cell(values[unit.unit_code][v.variable_code], v, unit.unit_code, decimals_of(v))
             for v in seeds.county_variables
         ]
         rows.append(Row(cells))
@@ -232,10 +272,18 @@ def expert_scores(
     rows = [Row([Cell(layouts.EXPERT_SCORES_TITLE)]), Row(header)]
     for unit in units:
         cells = [
-            Cell(unit.unit_code, role="unit_code", unit_code=unit.unit_code,
-                 clean_value=unit.unit_code),
-            Cell(unit.unit_name, role="unit_name", unit_code=unit.unit_code,
-                 clean_value=unit.unit_name),
+            Cell(
+                unit.unit_code,
+                role="unit_code",
+                unit_code=unit.unit_code,
+                clean_value=unit.unit_code,
+            ),
+            Cell(
+                unit.unit_name,
+                role="unit_name",
+                unit_code=unit.unit_code,
+                clean_value=unit.unit_name,
+            ),
         ]
         for v in seeds.expert_variables:
             score = values[unit.unit_code][v.variable_code]
@@ -272,19 +320,32 @@ def clean_documents(simulation: Simulation, plan: LayoutPlan, data_year: int) ->
     for group_code, _ in seeds.cities():
         city_units = [u for u in year.units if u.group_code == group_code]
         if group_code in plan.summary_cities:
-            documents.append(city_summary(
-                seeds, group_code, city_units, data_year, values,
-                plan.sent_at[(data_year, f"city:{group_code}")],
-            ))
+            documents.append(
+                city_summary(
+                    seeds,
+                    group_code,
+                    city_units,
+                    data_year,
+                    values,
+                    plan.sent_at[(data_year, f"city:{group_code}")],
+                )
+            )
             continue
         for unit in city_units:
             fmt, encoding = plan.county_format[(data_year, unit.unit_code)]
-            documents.append(county_form(
-                seeds, unit, data_year, values[unit.unit_code],
-                plan.contacts[(data_year, unit.unit_code)], fmt, encoding,
-                plan.sent_at[(data_year, unit.unit_code)],
-            ))
-    documents.append(expert_scores(
-        seeds, year.units, data_year, values, plan.sent_at[(data_year, "expert")]
-    ))
+            documents.append(
+                county_form(
+                    seeds,
+                    unit,
+                    data_year,
+                    values[unit.unit_code],
+                    plan.contacts[(data_year, unit.unit_code)],
+                    fmt,
+                    encoding,
+                    plan.sent_at[(data_year, unit.unit_code)],
+                )
+            )
+    documents.append(
+        expert_scores(seeds, year.units, data_year, values, plan.sent_at[(data_year, "expert")])
+    )
     return documents

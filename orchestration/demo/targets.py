@@ -35,10 +35,22 @@ CHOSEN_FIGURES: dict[int, dict[str, float]] = {
 
 # Lowest and highest total of each evaluation year: the weakest and the strongest county.
 SCORE_FLOOR: dict[int, float] = {
-    2018: 15.0, 2019: 18.0, 2020: 20.0, 2021: 22.0, 2022: 25.0, 2023: 30.0, 2024: 38.0,
+    2018: 15.0,
+    2019: 18.0,
+    2020: 20.0,
+    2021: 22.0,
+    2022: 25.0,
+    2023: 30.0,
+    2024: 38.0,
 }
 SCORE_CEILING: dict[int, float] = {
-    2018: 92.0, 2019: 93.0, 2020: 93.5, 2021: 94.0, 2022: 94.5, 2023: 95.0, 2024: 95.5,
+    2018: 92.0,
+    2019: 93.0,
+    2020: 93.5,
+    2021: 94.0,
+    2022: 94.5,
+    2023: 95.0,
+    2024: 95.5,
 }
 # Target totals keep this distance from the class cut-offs, so that rounding in the files can
 # never move a county across a class boundary.

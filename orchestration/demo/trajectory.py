@@ -179,8 +179,18 @@ def plan_years(
             base = np.array([latent_prev.get(k, 0.0) for k in lineages])
             goal, weights = _loss_weights(target)
             order = _calibrated_order(
-                rng, base, drift_vec, quantiles, mv, goal, weights, target, next_target, units,
-                seeds, data_year,
+                rng,
+                base,
+                drift_vec,
+                quantiles,
+                mv,
+                goal,
+                weights,
+                target,
+                next_target,
+                units,
+                seeds,
+                data_year,
             )
         if e == 0:
             vanishing = _vanishing_mask(units, seeds, data_year)
@@ -245,7 +255,8 @@ def _pin_vanishing(
         unit = min(movable, key=lambda i: classes[i] * step)
         wanted = classes[unit] + step
         candidates = [
-            p for p in range(len(order))
+            p
+            for p in range(len(order))
             if classes_by_position[p] == wanted and not vanishing[order[p]]
         ]
         p_to = min(candidates, key=lambda p: abs(p - position[unit]))

@@ -22,7 +22,13 @@ from orchestration.demo.seeds import Indicator, Seeds, Variable
 BASE_LEVEL = 0.6
 # Realistic maxima of ratio indicators, in the indicator's own unit (%, per 10,000 residents).
 RATIO_CAPS: dict[str, float] = {
-    "I2": 7.0, "I3": 5.5, "I4": 5.0, "E3": 92.0, "C3": 140.0, "O1": 45.0, "O3": 85.0,
+    "I2": 7.0,
+    "I3": 5.5,
+    "I4": 5.0,
+    "E3": 92.0,
+    "C3": 140.0,
+    "O1": 45.0,
+    "O3": 85.0,
     "O4": 60.0,
 }
 # How counts and turnover grow with the size of the local economy (elasticity).
@@ -94,9 +100,7 @@ class UnitInputs:
     expert_decimals: np.ndarray  # 1 or 2 per unit
 
 
-def _raw_values(
-    x: np.ndarray, inputs: UnitInputs, roles: IndicatorRoles
-) -> dict[str, np.ndarray]:
+def _raw_values(x: np.ndarray, inputs: UnitInputs, roles: IndicatorRoles) -> dict[str, np.ndarray]:
     """Indicator raw values at activity level `x` (vector over units)."""
     raw: dict[str, np.ndarray] = {}
     for ind in roles.ratio:
@@ -141,8 +145,7 @@ def _rounded(
         else:
             result[var.variable_code] = np.round(value, decimals_of(var))
     if "ind_ent_rd_count" in result and "ind_ent_count" in result:
-        result["ind_ent_rd_count"] = np.minimum(result["ind_ent_rd_count"],
-                                                result["ind_ent_count"])
+        result["ind_ent_rd_count"] = np.minimum(result["ind_ent_rd_count"], result["ind_ent_count"])
     return result
 
 

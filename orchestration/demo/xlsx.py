@@ -117,27 +117,33 @@ def _sheet_xml(sheet: XlsxSheet, strings: dict[str, int], styles: dict[int, int]
         for r, first, last in sheet.merges
     )
     merge_xml = f'<mergeCells count="{len(sheet.merges)}">{merges}</mergeCells>' if merges else ""
+    width = max((len(row) for row in sheet.rows), default=1) or 1
+    height = max(len(sheet.rows), 1)
     return (
         f'{XML_HEAD}<worksheet xmlns="{MAIN_NS}" xmlns:r="{REL_NS}">'
+        f'<dimension ref="A1:{get_column_letter(width)}{height}"/>'
         '<sheetFormatPr defaultRowHeight="15"/>'
         '<cols><col min="1" max="1" width="16" customWidth="1"/>'
         '<col min="2" max="2" width="30" customWidth="1"/></cols>'
-        f'<sheetData>{"".join(rows_xml)}</sheetData>{merge_xml}</worksheet>'
+        f"<sheetData>{''.join(rows_xml)}</sheetData>{merge_xml}</worksheet>"
     )
 
 
 def xlsx_bytes(sheets: Sequence[XlsxSheet], stamp: datetime, creator: str) -> bytes:
     """The bytes of a workbook with the given sheets; `stamp` dates the file deterministically."""
     decimals_used = sorted(
-        {d for s in sheets for row in s.rows for v, d in row if d is not None and v is not None
-         and not isinstance(v, str)}
+        {
+            d
+            for s in sheets
+            for row in s.rows
+            for v, d in row
+            if d is not None and v is not None and not isinstance(v, str)
+        }
     )
     styles_xml, styles = _styles(decimals_used)
     strings: dict[str, int] = {}
     sheet_parts = [_sheet_xml(s, strings, styles) for s in sheets]
-    shared = "".join(
-        f'<si><t xml:space="preserve">{_text(s)}</t></si>' for s in strings
-    )
+    shared = "".join(f'<si><t xml:space="preserve">{_text(s)}</t></si>' for s in strings)
     count = sum(1 for s in sheets for row in s.rows for v, _ in row if isinstance(v, str))
     iso = stamp.strftime("%Y-%m-%dT%H:%M:%SZ")
     parts: list[tuple[str, str]] = [
@@ -204,7 +210,7 @@ def _root_rels() -> str:
 
 def _app_xml() -> str:
     return (
-        f"{XML_HEAD}<Properties xmlns=\"http://schemas.openxmlformats.org/officeDocument/2006/"
+        f'{XML_HEAD}<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/'
         'extended-properties"><Application>Microsoft Excel</Application></Properties>'
     )
 
@@ -235,8 +241,7 @@ def _workbook_xml(sheets: Sequence[XlsxSheet]) -> str:
 
 def _workbook_rels(n_sheets: int) -> str:
     sheets = "".join(
-        f'<Relationship Id="rId{i}" Type="{DOC_REL}/worksheet" '
-        f'Target="worksheets/sheet{i}.xml"/>'
+        f'<Relationship Id="rId{i}" Type="{DOC_REL}/worksheet" Target="worksheets/sheet{i}.xml"/>'
         for i in range(1, n_sheets + 1)
     )
     n = n_sheets
