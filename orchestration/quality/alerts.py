@@ -1,0 +1,353 @@
+"""Alerts: every new failure of the gate, and every failed run, sent to the configured sinks.
+
+An alert names the year, the check, the county, the variable or indicator, the value found,
+what was expected, and the file and row. Sinks (gate.yaml `alerts.sinks`, or
+`LEAP_ALERT_SINKS`): a JSON-lines log (default), a webhook (HTTP POST of JSON) and e-mail over
+SMTP. An unchanged failure is alerted once per sink (see `dedupe`).
+
+Alerts carry no personal data: they are built only from findings, whose frames were cut to the
+known columns before anything read them, and phone-number-like text is masked besides.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import json
+import re
+import smtplib
+import urllib.request
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
+from email.message import EmailMessage
+from pathlib import Path
+from typing import Any, Protocol
+
+from expectations._base import fmt, plain
+from orchestration.quality.config import AlertConfig, EmailConfig, GateConfig, WebhookConfig
+from orchestration.quality.dedupe import AlertState, fingerprint
+from orchestration.quality.report import Finding, GateReport, item_label
+
+RUN_FAILURE_SCOPE = "run_failures"
+RUN_FAILURES_REMEMBERED = 1000
+MAX_ERROR_MESSAGE = 4000
+PHONE_NUMBER = re.compile(r"(?<!\d)(?:1[3-9]\d{9}|0\d{2,3}-?\d{7,8})(?!\d)")
+
+
+def redact(text: str) -> str:
+    """Mask phone-number-like digit runs (mobile and landline) in free text."""
+    return PHONE_NUMBER.sub("[redacted]", text)
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+@dataclass(frozen=True)
+class Alert:
+    """One alert: a located failure of the gate, or a failed run."""
+
+    kind: str  # "quality_gate" or "run_failure"
+    severity: str
+    message: str
+    fingerprint: str
+    evaluation_year: int | None = None
+    table: str | None = None
+    check: str | None = None
+    county_code: str | None = None
+    county_name: str | None = None
+    variable_or_indicator: str | None = None
+    value_found: Any = None
+    expected: str | None = None
+    file_name: str | None = None
+    row_number: int | None = None
+    sources: str | None = None
+    run_id: str | None = None
+    job_name: str | None = None
+    partition: str | None = None
+    error: str | None = None
+    data_docs: str | None = None
+    created_at: str = field(default_factory=_now)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The alert as plain JSON values."""
+        return {key: plain(value) for key, value in asdict(self).items()}
+
+    def details(self) -> list[tuple[str, str]]:
+        """(label, text) lines for a plain-text body."""
+        if self.kind == "run_failure":
+            lines = [
+                ("Job", self.job_name),
+                ("Partition", self.partition),
+                ("Run", self.run_id),
+                ("Error", self.error),
+            ]
+        else:
+            county = f"{self.county_name or 'unit not in the registry'} ({self.county_code})"
+            source = self.file_name and self.file_name + (
+                f", row {self.row_number}" if self.row_number is not None else ""
+            )
+            lines = [
+                ("Year", str(self.evaluation_year)),
+                ("Check", f"{self.table}.{self.check}"),
+                ("County", county if self.county_code else None),
+                (
+                    item_label(self.table or "", self.variable_or_indicator).capitalize(),
+                    self.variable_or_indicator,
+                ),
+                ("Found", fmt(self.value_found)),
+                ("Expected", self.expected),
+                ("File", source),
+                ("Sources", self.sources),
+            ]
+        return [(label, text) for label, text in lines if text]
+
+
+def alert_for_finding(finding: Finding, run_id: str | None, data_docs: str | None) -> Alert:
+    """The alert of one finding; its fingerprint ignores the run, so a re-run matches it."""
+    value = finding.value_found
+    return Alert(
+        kind="quality_gate",
+        severity=finding.severity,
+        message=redact(finding.describe()),
+        fingerprint=fingerprint(
+            finding.evaluation_year,
+            finding.table,
+            finding.check,
+            finding.county_code,
+            finding.variable_or_indicator,
+            fmt(value),
+            finding.expected,
+        ),
+        evaluation_year=finding.evaluation_year,
+        table=finding.table,
+        check=finding.check,
+        county_code=finding.county_code,
+        county_name=finding.county_name,
+        variable_or_indicator=finding.variable_or_indicator,
+        value_found=redact(value) if isinstance(value, str) else value,
+        expected=redact(finding.expected),
+        file_name=finding.file_name,
+        row_number=finding.row_number,
+        sources=finding.sources,
+        run_id=run_id,
+        data_docs=data_docs,
+    )
+
+
+# -- sinks ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Batch:
+    """Alerts sent together, with a subject and an introduction for people."""
+
+    subject: str
+    introduction: str
+    alerts: Sequence[Alert]
+
+
+class Sink(Protocol):
+    name: str
+
+    def send(self, batch: Batch) -> None: ...
+
+
+@dataclass(frozen=True)
+class JsonlSink:
+    """Appends one JSON object per alert to a local log."""
+
+    path: Path
+    name: str = "jsonl"
+
+    def send(self, batch: Batch) -> None:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        lines = "".join(
+            json.dumps(alert.to_dict(), ensure_ascii=False) + "\n" for alert in batch.alerts
+        )
+        with open(self.path, "a", encoding="utf-8") as log:
+            fcntl.flock(log, fcntl.LOCK_EX)
+            log.write(lines)
+            fcntl.flock(log, fcntl.LOCK_UN)
+
+
+@dataclass(frozen=True)
+class WebhookSink:
+    """POSTs the batch as JSON: subject, summary, alerts."""
+
+    config: WebhookConfig
+    name: str = "webhook"
+
+    def send(self, batch: Batch) -> None:
+        alerts = list(batch.alerts)[: self.config.max_alerts]
+        payload = {
+            "source": "county-leap quality gate",
+            "subject": batch.subject,
+            "summary": batch.introduction,
+            "alerts": [alert.to_dict() for alert in alerts],
+            "alerts_total": len(batch.alerts),
+            "alerts_omitted": len(batch.alerts) - len(alerts),
+        }
+        request = urllib.request.Request(
+            self.config.url,
+            data=json.dumps(payload, ensure_ascii=False).encode("utf-8"),
+            headers={"Content-Type": "application/json; charset=utf-8"},
+            method="POST",
+        )
+        with urllib.request.urlopen(request, timeout=self.config.timeout_seconds) as response:
+            response.read()  # urlopen raises on 4xx and 5xx
+
+
+def email_body(batch: Batch, max_findings: int) -> str:
+    """The plain-text body: the introduction, then each alert's located details."""
+    lines = [batch.introduction, ""]
+    for number, alert in enumerate(batch.alerts[:max_findings], start=1):
+        lines.append(f"{number}. {alert.severity.upper()}")
+        lines.extend(f"   {label + ':':<10} {text}" for label, text in alert.details())
+        lines.append("")
+    omitted = len(batch.alerts) - max_findings
+    if omitted > 0:
+        lines.append(f"... and {omitted} more, in the JSON-lines alert log and the Data Docs.")
+    data_docs = next((alert.data_docs for alert in batch.alerts if alert.data_docs), None)
+    if data_docs:
+        lines.append(f"Data Docs: {data_docs}")
+    return "\n".join(lines) + "\n"
+
+
+@dataclass(frozen=True)
+class EmailSink:
+    """Sends the batch as one plain-text e-mail over SMTP."""
+
+    config: EmailConfig
+    name: str = "email"
+
+    def send(self, batch: Batch) -> None:
+        message = EmailMessage()
+        message["Subject"] = f"{self.config.subject_prefix} {batch.subject}".strip()
+        message["From"] = self.config.sender
+        message["To"] = ", ".join(self.config.recipients)
+        message.set_content(email_body(batch, self.config.max_findings))
+        with smtplib.SMTP(
+            self.config.host, self.config.port, timeout=self.config.timeout_seconds
+        ) as smtp:
+            if self.config.starttls:
+                smtp.starttls()
+            if self.config.username:
+                smtp.login(self.config.username, self.config.password or "")
+            smtp.send_message(message)
+
+
+def sinks_from_config(config: AlertConfig) -> list[Sink]:
+    """The sinks switched on in the configuration."""
+    available: dict[str, Sink] = {
+        "jsonl": JsonlSink(config.jsonl_path),
+        "webhook": WebhookSink(config.webhook),
+        "email": EmailSink(config.email),
+    }
+    return [available[name] for name in config.sinks]
+
+
+# -- dispatch ---------------------------------------------------------------------------------
+
+
+@dataclass
+class DispatchOutcome:
+    """Per sink: alerts sent, alerts held back as already sent, and delivery errors."""
+
+    sent: dict[str, int] = field(default_factory=dict)
+    suppressed: dict[str, int] = field(default_factory=dict)
+    errors: dict[str, str] = field(default_factory=dict)
+
+
+def dispatch(
+    alerts: Sequence[Alert],
+    scope: str,
+    subject: str,
+    introduction: str,
+    config: AlertConfig,
+    forget_resolved: bool = True,
+) -> DispatchOutcome:
+    """Send each sink the alerts it has not delivered yet in this scope.
+
+    forget_resolved: the alerts are all of the scope's open failures, so fingerprints not among
+    them are forgotten (a fixed failure alerts again if it returns). A sink that fails keeps
+    its undelivered alerts for the next run; the error is returned, not raised.
+    """
+    outcome = DispatchOutcome()
+    current = {alert.fingerprint for alert in alerts}
+    with AlertState(config.state_path).scope(scope) as delivered_by_sink:
+        for sink in sinks_from_config(config):
+            delivered = list(delivered_by_sink.get(sink.name, []))
+            known = set(delivered)
+            new = [alert for alert in alerts if alert.fingerprint not in known]
+            outcome.suppressed[sink.name] = len(alerts) - len(new)
+            if new:
+                try:
+                    sink.send(Batch(subject, introduction, new))
+                    delivered.extend(alert.fingerprint for alert in new)
+                    outcome.sent[sink.name] = len(new)
+                except Exception as problem:  # deliver to the other sinks all the same
+                    outcome.errors[sink.name] = f"{type(problem).__name__}: {problem}"
+            if forget_resolved:
+                delivered = [entry for entry in delivered if entry in current]
+            else:
+                delivered = delivered[-RUN_FAILURES_REMEMBERED:]
+            delivered_by_sink[sink.name] = delivered
+    return outcome
+
+
+def alert_gate_report(report: GateReport, config: GateConfig) -> DispatchOutcome:
+    """Alert the new findings of a gate run (the scope: its table and evaluation year)."""
+    alerts = [
+        alert_for_finding(finding, report.run_id, report.data_docs) for finding in report.findings
+    ]
+    verdict = "publishing is blocked" if report.blocking else "the year is published with warnings"
+    subject = (
+        f"quality gate {report.evaluation_year} {report.table}: {verdict} "
+        f"({len(alerts)} finding(s))"
+    )
+    introduction = (
+        f"The quality gate of {report.table} for evaluation year {report.evaluation_year} "
+        f"found problems: {verdict}.\n{report.summary()}\n\nNew findings since the last alert:"
+    )
+    return dispatch(
+        alerts, f"{report.evaluation_year}/{report.table}", subject, introduction, config.alerts
+    )
+
+
+def alert_run_failure(
+    run_id: str,
+    job_name: str,
+    error_message: str,
+    partition: str | None = None,
+    config: GateConfig | None = None,
+) -> DispatchOutcome:
+    """Alert a failed or crashed run (the Dagster run-failure sensor calls this); each run
+    alerts once, however often the sensor sees it."""
+    from orchestration.quality.config import load_gate_config
+
+    config = config or load_gate_config()
+    error = redact(str(error_message or "no error message"))[:MAX_ERROR_MESSAGE]
+    where = f"{job_name}" + (f" (partition {partition})" if partition else "")
+    alert = Alert(
+        kind="run_failure",
+        severity="error",
+        message=f"run {run_id} of {where} failed: {error.splitlines()[0] if error else ''}",
+        fingerprint=fingerprint("run_failure", run_id),
+        error=error,
+        run_id=run_id,
+        job_name=job_name,
+        partition=partition,
+    )
+    introduction = (
+        f"The run {run_id} of {where} failed; nothing of it was published.\n"
+        "Look at the run in Dagster for the full log."
+    )
+    return dispatch(
+        [alert],
+        RUN_FAILURE_SCOPE,
+        f"run failed: {where}",
+        introduction,
+        config.alerts,
+        forget_resolved=False,
+    )
