@@ -8,7 +8,7 @@ from pathlib import Path
 
 from dagster_dbt import DbtCliResource, DbtProject
 
-from orchestration.settings import DBT_PROJECT_DIR, export_dbt_environment
+from orchestration.settings import DBT_PROJECT_DIR, PROJECT_ROOT, export_dbt_environment
 
 export_dbt_environment()
 # dbt is a console script of this environment; make it findable even when the environment's bin
@@ -17,10 +17,27 @@ _ENV_BIN = str(Path(sys.executable).parent)
 if _ENV_BIN not in os.environ.get("PATH", "").split(os.pathsep):
     os.environ["PATH"] = _ENV_BIN + os.pathsep + os.environ.get("PATH", "")
 
+
+
+def manifest_is_stale(project: DbtProject) -> bool:
+    """True when the manifest is missing or older than a model, seed, macro or project file, so
+    that an edited configuration is never run against the asset graph of the previous one."""
+    manifest = project.manifest_path
+    if not manifest.exists():
+        return True
+    built = manifest.stat().st_mtime
+    sources = [PROJECT_ROOT / "models", PROJECT_ROOT / "seeds", DBT_PROJECT_DIR / "macros",
+               DBT_PROJECT_DIR / "tests"]
+    files = [DBT_PROJECT_DIR / "dbt_project.yml", DBT_PROJECT_DIR / "profiles.yml"]
+    for folder in sources:
+        files.extend(path for path in folder.rglob("*") if path.is_file())
+    return any(path.stat().st_mtime > built for path in files)
+
+
 dbt_project = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR)
 dbt_project.prepare_if_dev()
-if not dbt_project.manifest_path.exists():
-    # A fresh clone has no compiled manifest yet: parse once so the code location loads.
+if manifest_is_stale(dbt_project):
+    # A fresh clone has no manifest yet, and an edited model or seed needs a new one.
     dbt_project.preparer.prepare(dbt_project)
 
 dbt_cli = DbtCliResource(project_dir=dbt_project)

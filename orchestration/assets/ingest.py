@@ -2,19 +2,18 @@
 
 
 import dagster as dg
-import duckdb
 
 from orchestration.dataset import data_year_for
 from orchestration.ingest import read_inbox_year
 from orchestration.ingest.raw_store import store_ingest_result
 from orchestration.partitions import evaluation_years
 from orchestration.settings import current_paths
-
+from orchestration.warehouse import connect_work_db
 
 RAW_TABLES = {
     "submitted_values": "Every value read from the year's submissions, typed, with its lineage.",
-    "submission_files": "Every file of the year's inbox folder, loaded or rejected with its reason.",
-    "ingest_problems": "Every problem found reading the year's files, located to file/sheet/row/column.",
+    "submission_files": "Every file of the year's inbox, loaded or rejected with its reason.",
+    "ingest_problems": "Every problem found reading the year's files, located to the cell.",
 }
 
 
@@ -41,7 +40,7 @@ def inbox_submissions(context: dg.AssetExecutionContext):
             )
         )
     result = read_inbox_year(paths.inbox_dir, data_year, paths.dataset_dir)
-    with duckdb.connect(str(paths.work_db)) as con:
+    with connect_work_db(paths.work_db) as con:
         stored = store_ingest_result(con, result)
     files = result.files
     rejected = files.filter(files["status"] == "rejected")
