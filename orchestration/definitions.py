@@ -7,12 +7,13 @@ import dagster as dg
 from orchestration.assets.ingest import inbox_submissions
 from orchestration.assets.publish import published_mart
 from orchestration.assets.scoring import scoring_models
+from orchestration.assets.uncertainty import rank_uncertainty
 from orchestration.jobs import annual_run
 from orchestration.resources import dbt_cli
 from orchestration.sensors import inbox_sensor
 
 defs = dg.Definitions(
-    assets=[inbox_submissions, scoring_models, published_mart],
+    assets=[inbox_submissions, scoring_models, rank_uncertainty, published_mart],
     jobs=[annual_run],
     sensors=[inbox_sensor],
     resources={"dbt": dbt_cli},

@@ -17,6 +17,8 @@ PUBLISHED_MART_TABLES = (
     "province_summary",
     "awards",
     "award_totals",
+    "county_rank_uncertainty",
+    "rank_sensitivity",
 )
 
 

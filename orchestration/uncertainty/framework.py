@@ -69,6 +69,13 @@ def _text(value: object) -> str:
     return "" if value is None else str(value).strip()
 
 
+def _of_version(table: pl.DataFrame, methodology_version: str) -> pl.DataFrame:
+    """The rows of one methodology version, for tables that hold several."""
+    if "methodology_version" not in table.columns:
+        return table
+    return table.filter(pl.col("methodology_version").cast(pl.Utf8) == methodology_version)
+
+
 def framework_from_tables(
     framework: pl.DataFrame,
     indicators: pl.DataFrame,
@@ -81,8 +88,12 @@ def framework_from_tables(
 
     `indicator_codes` fixes the indicator order (the columns of the value matrix); by default
     the framework's own order. Raises ValueError naming the table and code when the tables do
-    not fit together.
+    not fit together. Tables with a `methodology_version` column are read for that version.
     """
+    framework, indicators, goalposts, class_cutoffs = (
+        _of_version(table, methodology_version)
+        for table in (framework, indicators, goalposts, class_cutoffs)
+    )
     rows = [
         {key: _text(value) for key, value in row.items()} for row in framework.iter_rows(named=True)
     ]
@@ -132,7 +143,6 @@ def framework_from_tables(
     posts = {
         _text(row["indicator_code"]): (row["lower_goalpost"], row["upper_goalpost"])
         for row in goalposts.iter_rows(named=True)
-        if _text(row["methodology_version"]) == methodology_version
     }
     absent = [code for code in indicator_codes if code not in posts]
     if absent:
@@ -150,7 +160,6 @@ def framework_from_tables(
         (
             (float(row["min_score"]), _text(row["class_code"]))
             for row in class_cutoffs.iter_rows(named=True)
-            if _text(row["methodology_version"]) == methodology_version
         ),
         reverse=True,
     )

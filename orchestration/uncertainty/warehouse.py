@@ -40,14 +40,14 @@ class YearValues:
 
 def read_year_values(con: duckdb.DuckDBPyConnection, evaluation_year: int) -> YearValues:
     """The year's indicator values from `marts.county_indicator_points`."""
-    rows = con.execute(
+    rows = con.sql(
         f"""
         select county_code, indicator_code, indicator_value, indicator_points,
                data_year, methodology_version
         from {SCHEMA}.county_indicator_points
-        where evaluation_year = ?
+        where evaluation_year = $evaluation_year
         """,
-        [evaluation_year],
+        params={"evaluation_year": evaluation_year},
     ).pl()
     if rows.is_empty():
         raise ValueError(
@@ -94,7 +94,7 @@ def read_framework(
     con: duckdb.DuckDBPyConnection, methodology_version: str, indicator_codes: list[str]
 ) -> IndexFramework:
     """The framework from the seed tables dbt loaded into the working database (`seeds.*`)."""
-    tables = {name: con.execute(f"select * from seeds.{name}").pl() for name in CONFIG_TABLES}
+    tables = {name: con.sql(f"select * from seeds.{name}").pl() for name in CONFIG_TABLES}
     return framework_from_tables(
         *(tables[name] for name in CONFIG_TABLES), methodology_version, indicator_codes
     )
