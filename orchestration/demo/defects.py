@@ -12,13 +12,22 @@ from __future__ import annotations
 
 import copy
 from collections import Counter
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
+from typing import TypeVar
 
 import numpy as np
 
-from orchestration.demo.documents import Cell, Document, Row, Sheet, cell_locations, cell_text
+from orchestration.demo.documents import (
+    Cell,
+    CellValue,
+    Document,
+    Row,
+    Sheet,
+    cell_locations,
+    cell_text,
+)
 from orchestration.demo.seeds import ABOLISHED_CHANGE, Unit, Variable, predecessor_codes
 from orchestration.demo.simulation import Simulation
 from orchestration.demo.submissions import (
@@ -63,6 +72,7 @@ FOREIGN_UNITS = (
     ("140105", "小店区"),
 )
 WAN_YUAN, YI_YUAN, YUAN = "万元", "亿元", "元"
+T = TypeVar("T")
 
 
 @dataclass
@@ -83,7 +93,7 @@ class DefectContext:
             self._values = unit_values(self.simulation, self.data_year)
         return self._values
 
-    def pick(self, items: list) -> object:
+    def pick(self, items: Sequence[T]) -> T:
         """One item, chosen by the defect stream."""
         return items[int(self.rng.integers(len(items)))]
 
@@ -119,39 +129,45 @@ def _measure(ctx: DefectContext, cell: Cell) -> str | None:
     return None
 
 
-def _set(cell: Cell, kind: str, value: object) -> None:
+def _num(cell: Cell) -> float:
+    """The clean number a value cell holds."""
+    assert isinstance(cell.value, int | float), cell
+    return float(cell.value)
+
+
+def _set(cell: Cell, kind: str, value: CellValue) -> None:
     """Write a defective value into a cell and remember the kind."""
-    cell.value = value  # type: ignore[assignment]
+    cell.value = value
     cell.defect_kind = kind
 
 
 def _fullwidth_digits(ctx: DefectContext, doc: Document, row: Row, cell: Cell) -> None:
-    text = _number_text(float(cell.value), cell.decimals)  # type: ignore[arg-type]
+    text = _number_text(_num(cell), cell.decimals)
     _set(cell, "fullwidth_digits", text.translate(FULLWIDTH))
 
 
 def _thousands_separator(ctx: DefectContext, doc: Document, row: Row, cell: Cell) -> None:
-    _set(cell, "thousands_separator", _thousands(float(cell.value), cell.decimals))  # type: ignore[arg-type]
+    _set(cell, "thousands_separator", _thousands(_num(cell), cell.decimals))
 
 
 def _fullwidth_comma(ctx: DefectContext, doc: Document, row: Row, cell: Cell) -> None:
-    text = _thousands(float(cell.value), cell.decimals).replace(",", "，")  # type: ignore[arg-type]
+    text = _thousands(_num(cell), cell.decimals).replace(",", "，")
     _set(cell, "fullwidth_comma", text)
 
 
 def _unit_in_value(ctx: DefectContext, doc: Document, row: Row, cell: Cell) -> None:
-    text = _thousands(float(cell.value), cell.decimals) + (_measure(ctx, cell) or "")  # type: ignore[arg-type]
+    text = _thousands(_num(cell), cell.decimals) + (_measure(ctx, cell) or "")
     _set(cell, "unit_in_value", text)
 
 
 def _surrounding_spaces(ctx: DefectContext, doc: Document, row: Row, cell: Cell) -> None:
     pad = ctx.pick([" ", "  ", "\u3000"])
-    text = f"{pad}{_number_text(float(cell.value), cell.decimals)} "  # type: ignore[arg-type]
+    text = f"{pad}{_number_text(_num(cell), cell.decimals)} "
     _set(cell, "surrounding_spaces", text)
 
 
 def _percent_sign(ctx: DefectContext, doc: Document, row: Row, cell: Cell) -> None:
-    _set(cell, "percent_sign", _number_text(float(cell.value), cell.decimals) + "%")  # type: ignore[arg-type]
+    _set(cell, "percent_sign", _number_text(_num(cell), cell.decimals) + "%")
 
 
 def _missing_value(ctx: DefectContext, doc: Document, row: Row, cell: Cell) -> None:
@@ -169,7 +185,7 @@ def _announce_unit(cell: Cell, row: Row, unit: str, factor: float, kind: str) ->
     `factor` converts the canonical value into the written one; decimals are kept so that
     converting back gives the clean value exactly.
     """
-    value = float(cell.value)  # type: ignore[arg-type]
+    value = _num(cell)
     decimals = cell.decimals or 0
     if factor < 1:
         decimals += round(-np.log10(factor))
@@ -199,12 +215,12 @@ def _unit_announced_wanyuan(ctx: DefectContext, doc: Document, row: Row, cell: C
 
 
 def _negative_value(ctx: DefectContext, doc: Document, row: Row, cell: Cell) -> None:
-    _set(cell, "negative_value", -cell.value)  # type: ignore[operator]
+    _set(cell, "negative_value", -_num(cell) if cell.decimals else -int(_num(cell)))
 
 
 def _tenfold_jump(ctx: DefectContext, doc: Document, row: Row, cell: Cell) -> None:
-    value = cell.value * 10  # type: ignore[operator]
-    _set(cell, "tenfold_jump", round(value, cell.decimals or 0) if cell.decimals else value)
+    value = _num(cell) * 10
+    _set(cell, "tenfold_jump", round(value, cell.decimals) if cell.decimals else int(value))
 
 
 def _enterprise_count(ctx: DefectContext, cell: Cell) -> float:
@@ -227,11 +243,11 @@ def _county(ctx: DefectContext, doc: Document, cell: Cell) -> bool:
 
 
 def _large(ctx: DefectContext, doc: Document, cell: Cell) -> bool:
-    return abs(float(cell.value)) >= 1000  # type: ignore[arg-type]
+    return abs(_num(cell)) >= 1000
 
 
 def _positive(ctx: DefectContext, doc: Document, cell: Cell) -> bool:
-    return float(cell.value) > 0  # type: ignore[arg-type]
+    return _num(cell) > 0
 
 
 VALUE_DEFECTS: dict[str, tuple[ValueDefect, Applies]] = {
@@ -344,7 +360,7 @@ def _name_whitespace(ctx: DefectContext, doc: Document) -> None:
     cell = ctx.pick([c for c in _identity_cells(doc, "unit_name") if c.defect_kind is None])
     name = str(cell.value)
     variants = [f" {name}", f"{name} ", f"{name}\u3000", f"{name[0]} {name[1:]}"]
-    _set(cell, "name_whitespace", ctx.pick(variants))  # type: ignore[arg-type]
+    _set(cell, "name_whitespace", ctx.pick(variants))
 
 
 def _missing_code(ctx: DefectContext, doc: Document) -> None:
@@ -377,14 +393,14 @@ def _cells_with_old_identity(ctx: DefectContext, doc: Document, role: str) -> li
 
 def _old_name(ctx: DefectContext, doc: Document) -> None:
     cell = ctx.pick(_cells_with_old_identity(ctx, doc, "unit_name"))
-    old = [n for n, _ in old_identities(ctx, cell.unit_code or "") if n != cell.value]  # type: ignore[union-attr]
-    _set(cell, "old_name", old[0])  # type: ignore[arg-type]
+    old = [n for n, _ in old_identities(ctx, cell.unit_code or "") if n != cell.value]
+    _set(cell, "old_name", old[0])
 
 
 def _old_code(ctx: DefectContext, doc: Document) -> None:
     cell = ctx.pick(_cells_with_old_identity(ctx, doc, "unit_code"))
-    old = [c for _, c in old_identities(ctx, cell.unit_code or "") if c != cell.value]  # type: ignore[union-attr]
-    _set(cell, "old_code", old[0])  # type: ignore[arg-type]
+    old = [c for _, c in old_identities(ctx, cell.unit_code or "") if c != cell.value]
+    _set(cell, "old_code", old[0])
 
 
 def _shared_names(ctx: DefectContext) -> set[str]:
@@ -407,7 +423,7 @@ def _header_unit(unit: str, factor: float, kind: str) -> Callable[[DefectContext
             if c.role == "header" and _variable_unit(ctx, c.variable_code) == WAN_YUAN
         ]
         clean = [i for i in columns if not _column_touched(sheet, i)]
-        column = int(ctx.pick(clean or columns))  # type: ignore[arg-type]
+        column = ctx.pick(clean or columns)
         head = header.cells[column]
         variable = _variable(ctx, head.variable_code)
         head.clean_value = head.value
@@ -446,9 +462,9 @@ def _corrected_name(file_name: str) -> str:
     return f"{stem}_corrected.{ext}"
 
 
-def _digit_typo(value: int | float, decimals: int | None) -> int | float:
+def _digit_typo(value: float, decimals: int | None) -> float:
     """The value with two adjacent leading digits swapped (or, if equal, one digit doubled)."""
-    text = _number_text(float(value), decimals)
+    text = _number_text(value, decimals)
     digits = [i for i, ch in enumerate(text) if ch.isdigit()]
     if len(digits) >= 2 and text[digits[0]] != text[digits[1]]:
         chars = list(text)
@@ -456,7 +472,12 @@ def _digit_typo(value: int | float, decimals: int | None) -> int | float:
         typo = "".join(chars)
     else:
         typo = text[: digits[0] + 1] + text[digits[0] :]
-    return float(typo) if decimals else int(typo)
+    return float(typo)
+
+
+def _value_of(row: Row) -> Cell:
+    """The value cell of a county-form row."""
+    return next(c for c in row.cells if c.role == "value")
 
 
 def _duplicate_submission(ctx: DefectContext, doc: Document) -> None:
@@ -466,18 +487,19 @@ def _duplicate_submission(ctx: DefectContext, doc: Document) -> None:
     earlier.mtime = doc.mtime - timedelta(days=int(ctx.rng.integers(3, 20)))
     doc.file_name = _corrected_name(doc.file_name)
     rows = [r for r in earlier.sheet().rows if any(c.role == "value" for c in r.cells)]
-    count = 1 + int(ctx.rng.integers(0, 2))
-    picks = sorted(int(i) for i in ctx.rng.choice(len(rows), size=count, replace=False))
     corrected_rows = [r for r in doc.sheet().rows if any(c.role == "value" for c in r.cells)]
-    for i in picks:
-        cell = next(c for c in rows[i].cells if c.role == "value")
-        if ctx.rng.random() < 0.5 and float(cell.value or 0) > 0:
-            wrong = cell.value * 10  # type: ignore[operator]
+    clean = [i for i, r in enumerate(rows) if _is_number(_value_of(r))]
+    count = min(len(clean), 1 + int(ctx.rng.integers(0, 2)))
+    for i in sorted(int(i) for i in ctx.rng.choice(clean, size=count, replace=False)):
+        cell = _value_of(rows[i])
+        value = _num(cell)
+        if ctx.rng.random() < 0.5 and value > 0:
+            wrong = value * 10
         else:
-            wrong = _digit_typo(cell.value, cell.decimals)  # type: ignore[arg-type]
-        if wrong == cell.value:
-            wrong = cell.value + 1  # type: ignore[operator]
-        _set(cell, "superseded_value", wrong)
+            wrong = _digit_typo(value, cell.decimals)
+        if wrong == value:
+            wrong = value + 1
+        _set(cell, "superseded_value", round(wrong, cell.decimals) if cell.decimals else int(wrong))
         corrected_rows[i].cells[-1].value = "已更正"
     _record(earlier, "superseded_submission", f"superseded by {doc.file_name}", doc.unit_codes[0])
     _record(doc, "corrected_resubmission", f"supersedes {earlier.file_name}", doc.unit_codes[0])
@@ -672,7 +694,7 @@ def cover_missing_kinds(contexts: list[DefectContext]) -> None:
                 d for d in candidates if applies(ctx, d)
             ]
             if docs:
-                _apply_file_defect(ctx, ctx.pick(docs), kind)  # type: ignore[arg-type]
+                _apply_file_defect(ctx, ctx.pick(docs), kind)
                 break
     for kind, (_apply, applies) in VALUE_DEFECTS.items():
         if used[kind]:
@@ -686,7 +708,7 @@ def cover_missing_kinds(contexts: list[DefectContext]) -> None:
                 if applies(ctx, d, c)
             ]
             if cells:
-                doc, row, cell = ctx.pick(cells)  # type: ignore[misc]
+                doc, row, cell = ctx.pick(cells)
                 _apply_value_defect(ctx, doc, row, cell, kind)
                 break
     for kind, add in YEAR_DEFECTS.items():

@@ -132,6 +132,24 @@ def _order_from_latent(latent: np.ndarray) -> np.ndarray:
     return np.argsort(-latent, kind="stable")
 
 
+def _movement_from(
+    previous: YearPlan, units: tuple[Unit, ...], predecessors: Mapping[str, str]
+) -> _Movement:
+    """The previous year's totals, ranks and classes aligned with this year's units."""
+    prev_at = {u.unit_code: i for i, u in enumerate(previous.units)}
+    prev_ranks = np.empty(len(previous.units), dtype=int)
+    prev_ranks[np.argsort(-previous.totals, kind="stable")] = np.arange(1, len(previous.units) + 1)
+    idx = np.array([prev_at.get(predecessors.get(u.unit_code, ""), -1) for u in units])
+    has_pred = idx >= 0
+    safe = np.where(has_pred, idx, 0)
+    return _Movement(
+        has_pred=has_pred,
+        prev_total=previous.totals[safe],
+        prev_rank=prev_ranks[safe],
+        prev_class=_class_index(previous.totals[safe]),
+    )
+
+
 def plan_years(
     seeds: Seeds,
     targets: Mapping[int, YearTarget],
@@ -146,70 +164,39 @@ def plan_years(
     lineage_of = lineage_keys(seeds, data_years)
     plans: dict[int, YearPlan] = {}
     latent_prev: dict[str, float] = {}
-    for e, year in enumerate(eval_years):
+    for year in eval_years:
         data_year = year - lag
         units = seeds.units_in(data_year)
         lineages = tuple(lineage_of[(data_year, u.unit_code)] for u in units)
-        target = targets[year]
-        next_target = targets.get(year + 1)
+        target, next_target = targets[year], targets.get(year + 1)
         quantiles = target_totals(target)
-        n = len(units)
-        drift_vec = np.array([drift[k] for k in lineages])
-        if e == 0:
+        vanishing = _vanishing_mask(units, seeds, data_year)
+        need = _vanishing_need(target, next_target, vanishing)
+        previous = plans.get(year - 1)
+        if previous is None:
             predecessors: dict[str, str] = {}
             latent = np.array([initial_latent[k] for k in lineages])
-            order = _order_from_latent(latent)
+            order = _pin_vanishing(_order_from_latent(latent), quantiles, vanishing, need)
         else:
             predecessors = predecessor_codes(seeds, data_year)
-            previous = plans[eval_years[e - 1]]
-            prev_at = {u.unit_code: i for i, u in enumerate(previous.units)}
-            prev_ranks = np.empty(len(previous.units), dtype=int)
-            prev_ranks[np.argsort(-previous.totals, kind="stable")] = np.arange(
-                1, len(previous.units) + 1
-            )
-            idx = np.array([prev_at.get(predecessors.get(u.unit_code, ""), -1) for u in units])
-            has_pred = idx >= 0
-            safe = np.where(has_pred, idx, 0)
-            mv = _Movement(
-                has_pred=has_pred,
-                prev_total=previous.totals[safe],
-                prev_rank=prev_ranks[safe],
-                prev_class=_class_index(previous.totals[safe]),
-            )
-            base = np.array([latent_prev.get(k, 0.0) for k in lineages])
             goal, weights = _loss_weights(target)
-            order = _calibrated_order(
-                rng,
-                base,
-                drift_vec,
+            problem = _YearProblem(
                 quantiles,
-                mv,
+                _movement_from(previous, units, predecessors),
                 goal,
                 weights,
-                target,
-                next_target,
-                units,
-                seeds,
-                data_year,
+                vanishing,
+                need,
             )
-        if e == 0:
-            vanishing = _vanishing_mask(units, seeds, data_year)
-            need = _vanishing_need(target, next_target, vanishing)
-            order = _pin_vanishing(order, quantiles, vanishing, need)
-        totals = np.empty(n)
+            base = np.array([latent_prev.get(k, 0.0) for k in lineages])
+            order = _calibrated_order(rng, base, np.array([drift[k] for k in lineages]), problem)
+        totals = np.empty(len(units))
         totals[order] = quantiles
-        latent_sorted = np.sort(rng.standard_normal(n))[::-1]
-        latent = np.empty(n)
-        latent[order] = latent_sorted
+        # The next year's latent continues from this year's final ranking.
+        latent = np.empty(len(units))
+        latent[order] = np.sort(rng.standard_normal(len(units)))[::-1]
         latent_prev = dict(zip(lineages, latent, strict=True))
-        plans[year] = YearPlan(
-            evaluation_year=year,
-            data_year=data_year,
-            units=units,
-            lineages=lineages,
-            totals=totals,
-            predecessors=predecessors,
-        )
+        plans[year] = YearPlan(year, data_year, units, lineages, totals, predecessors)
     return plans
 
 
@@ -265,42 +252,41 @@ def _pin_vanishing(
     return order
 
 
-def _calibrated_order(
-    rng: np.random.Generator,
-    base: np.ndarray,
-    drift: np.ndarray,
-    quantiles: np.ndarray,
-    mv: _Movement,
-    goal: np.ndarray,
-    weights: np.ndarray,
-    target: YearTarget,
-    next_target: YearTarget | None,
-    units: tuple[Unit, ...],
-    seeds: Seeds,
-    data_year: int,
-) -> np.ndarray:
-    """The ordering of a year: best persistence on a grid, then a local search of swaps."""
-    vanishing = _vanishing_mask(units, seeds, data_year)
-    need = _vanishing_need(target, next_target, vanishing)
+@dataclass(frozen=True)
+class _YearProblem:
+    """What the ordering of one year must achieve."""
 
-    def loss(order: np.ndarray) -> float:
-        moves = _movements(order, quantiles, mv)
-        return float(np.sum(weights * np.abs(moves - goal))) + WEIGHT_VANISHING * (
-            _vanishing_penalty(order, quantiles, vanishing, need)
+    quantiles: np.ndarray
+    movement: _Movement
+    goal: np.ndarray
+    weights: np.ndarray
+    vanishing: np.ndarray
+    need: int | None
+
+    def loss(self, order: np.ndarray) -> float:
+        """Weighted distance of an ordering's movements from the targets."""
+        moves = _movements(order, self.quantiles, self.movement)
+        return float(np.sum(self.weights * np.abs(moves - self.goal))) + WEIGHT_VANISHING * (
+            _vanishing_penalty(order, self.quantiles, self.vanishing, self.need)
         )
 
+
+def _calibrated_order(
+    rng: np.random.Generator, base: np.ndarray, drift: np.ndarray, problem: _YearProblem
+) -> np.ndarray:
+    """The ordering of a year: best persistence on a grid, then a local search of swaps."""
     noise = rng.standard_normal((NOISE_DRAWS, len(base)))
     best_order, best_loss = None, np.inf
     for draw in noise:
         for rho in PERSISTENCE_GRID:
             latent = rho * base + np.sqrt(1 - rho**2) * (draw + drift)
             order = _order_from_latent(latent)
-            value = loss(order)
+            value = problem.loss(order)
             if value < best_loss:
                 best_order, best_loss = order, value
     assert best_order is not None
-    order = _pin_vanishing(best_order, quantiles, vanishing, need)
-    current = loss(order)
+    order = _pin_vanishing(best_order, problem.quantiles, problem.vanishing, problem.need)
+    current = problem.loss(order)
     n = len(order)
     for _ in range(SEARCH_STEPS):
         if current == 0:
@@ -308,7 +294,7 @@ def _calibrated_order(
         p = int(rng.integers(0, n - 1))
         q = min(n - 1, p + int(rng.integers(1, MAX_SWAP_DISTANCE + 1)))
         order[[p, q]] = order[[q, p]]
-        value = loss(order)
+        value = problem.loss(order)
         if value <= current:
             current = value
         else:
