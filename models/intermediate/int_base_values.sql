@@ -1,5 +1,6 @@
 {{ config(materialized="view") }}
-{#- The base variables in force for each unit and evaluation year. -#}
+{#- The base variables in force for each unit and evaluation year, with their lineage: the
+    text as found, and the file, sheet, row and column it was read from. -#}
 with
 
 units_by_year as (
@@ -18,6 +19,7 @@ final as (
         submitted_values.variable_code,
         submitted_values.value,
         submitted_values.is_missing,
+        submitted_values.raw_text,
         submitted_values.file_name,
         submitted_values.sheet,
         submitted_values.row_number,

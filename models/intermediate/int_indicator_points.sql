@@ -6,54 +6,75 @@
         on_schema_change='sync_all_columns',
     )
 }}
-{#- Each indicator normalised to [0, 1] against the methodology's goalposts, and its points:
-    the indicator's effective points times the normalised value. -#}
+{#- Each indicator normalised by the method the methodology gives it (goalposts, min-max within
+    the year or pooled over the version's years, z-score, rank, percentile, distance to a
+    target; see the macro `normalised`), and its points: the indicator's effective points times
+    the normalised value. -#}
 with
 
-indicator_values as (
-    select * from {{ ref('int_indicator_values') }}
+treated as (
+    select * from {{ ref('int_indicator_treated') }}
     where {{ evaluation_year_filter('evaluation_year') }}
 ),
 
-indicators as (
-    select * from {{ ref('indicators') }}
+scales as (
+    select * from {{ ref('int_indicator_scales') }}
+    where {{ evaluation_year_filter('evaluation_year') }}
 ),
 
-goalposts as (
-    select * from {{ ref('goalposts') }}
+indicator_methods as (
+    select * from {{ ref('int_indicator_methods') }}
 ),
 
-framework_tree as (
-    select * from {{ ref('int_framework_tree') }}
+ranked_by_goodness as (
+    -- only the indicators normalised by rank or percentile need the year's order
+    select
+        treated.evaluation_year,
+        treated.unit_code,
+        treated.indicator_code,
+        rank() over goodness_order as goodness_rank,
+        count(*) over (goodness_order range between unbounded preceding and current row)
+            as goodness_at_most
+    from treated
+    inner join indicator_methods
+        on treated.methodology_version = indicator_methods.methodology_version
+        and treated.indicator_code = indicator_methods.indicator_code
+    where indicator_methods.normalisation in ('rank', 'percentile')
+        and treated.treated_value is not null
+    window goodness_order as (
+        partition by treated.evaluation_year, treated.indicator_code
+        order by case indicator_methods.direction
+            when '-' then -treated.treated_value else treated.treated_value end
+    )
 ),
 
 normalised as (
     select
-        indicator_values.*,
-        indicators.direction,
-        framework_tree.effective_points as max_points,
-        goalposts.lower_goalpost,
-        goalposts.upper_goalpost,
-        greatest(0.0, least(1.0,
-            case indicators.direction
-                when '-' then (goalposts.upper_goalpost - indicator_values.indicator_value)
-                else (indicator_values.indicator_value - goalposts.lower_goalpost)
-            end / (goalposts.upper_goalpost - goalposts.lower_goalpost)
-        )) as normalised_value
-    from indicator_values
-    inner join indicators
-        on indicator_values.indicator_code = indicators.indicator_code
-    inner join framework_tree
-        on indicator_values.indicator_code = framework_tree.node_code
-    left join goalposts
-        on indicator_values.methodology_version = goalposts.methodology_version
-        and indicator_values.indicator_code = goalposts.indicator_code
+        treated.*,
+        indicator_methods.direction,
+        indicator_methods.normalisation,
+        indicator_methods.effective_points as max_points,
+        indicator_methods.lower_goalpost,
+        indicator_methods.upper_goalpost,
+        {{ normalised('indicator_methods.normalisation', 'indicator_methods.direction', 'treated.treated_value') }}
+            as normalised_value
+    from treated
+    inner join indicator_methods
+        on treated.methodology_version = indicator_methods.methodology_version
+        and treated.indicator_code = indicator_methods.indicator_code
+    inner join scales as scale
+        on treated.evaluation_year = scale.evaluation_year
+        and treated.indicator_code = scale.indicator_code
+    left join ranked_by_goodness
+        on treated.evaluation_year = ranked_by_goodness.evaluation_year
+        and treated.unit_code = ranked_by_goodness.unit_code
+        and treated.indicator_code = ranked_by_goodness.indicator_code
 ),
 
 final as (
     select
         *,
-        indicator_value is null as is_missing,
+        normalised_value is null as is_missing,
         max_points * normalised_value as indicator_points
     from normalised
 )

@@ -6,7 +6,8 @@
         on_schema_change='sync_all_columns',
     )
 }}
-{#- Each indicator computed from the base variables: multiplier * numerator / denominator. -#}
+{#- Each indicator of the methodology in force computed from the base variables:
+    multiplier * numerator / denominator, with where each base value came from. -#}
 with
 
 units_by_year as (
@@ -14,8 +15,8 @@ units_by_year as (
     where {{ evaluation_year_filter('evaluation_year') }}
 ),
 
-indicators as (
-    select * from {{ ref('indicators') }}
+indicator_methods as (
+    select * from {{ ref('int_indicator_methods') }}
 ),
 
 base_values as (
@@ -29,30 +30,47 @@ final as (
         units_by_year.data_year,
         units_by_year.methodology_version,
         units_by_year.unit_code,
-        indicators.indicator_code,
+        indicator_methods.indicator_code,
         numerator.value as numerator_value,
         denominator.value as denominator_value,
         case
-            when indicators.denominator_variable is null
-                then indicators.multiplier * numerator.value
+            when indicator_methods.denominator_variable is null
+                then indicator_methods.multiplier * numerator.value
             when denominator.value is null or denominator.value = 0
                 then null
-            else indicators.multiplier * numerator.value / denominator.value
+            else indicator_methods.multiplier * numerator.value / denominator.value
         end as indicator_value,
+        case
+            when numerator.value is null then 'numerator_missing'
+            when indicator_methods.denominator_variable is null then null
+            when denominator.value is null then 'denominator_missing'
+            when denominator.value = 0 then 'denominator_zero'
+        end as missing_reason,
+        indicator_methods.numerator_variable,
+        numerator.raw_text as numerator_raw_text,
         numerator.file_name as numerator_file_name,
+        numerator.sheet as numerator_sheet,
         numerator.row_number as numerator_row_number,
+        numerator.column_name as numerator_column_name,
+        numerator.file_sha256 as numerator_file_sha256,
+        indicator_methods.denominator_variable,
+        denominator.raw_text as denominator_raw_text,
         denominator.file_name as denominator_file_name,
-        denominator.row_number as denominator_row_number
+        denominator.sheet as denominator_sheet,
+        denominator.row_number as denominator_row_number,
+        denominator.column_name as denominator_column_name,
+        denominator.file_sha256 as denominator_file_sha256
     from units_by_year
-    cross join indicators
+    inner join indicator_methods
+        on units_by_year.methodology_version = indicator_methods.methodology_version
     left join base_values as numerator
         on units_by_year.evaluation_year = numerator.evaluation_year
         and units_by_year.unit_code = numerator.unit_code
-        and indicators.numerator_variable = numerator.variable_code
+        and indicator_methods.numerator_variable = numerator.variable_code
     left join base_values as denominator
         on units_by_year.evaluation_year = denominator.evaluation_year
         and units_by_year.unit_code = denominator.unit_code
-        and indicators.denominator_variable = denominator.variable_code
+        and indicator_methods.denominator_variable = denominator.variable_code
 )
 
 select * from final

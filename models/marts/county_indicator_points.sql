@@ -6,12 +6,24 @@
         on_schema_change='sync_all_columns',
     )
 }}
-{#- One row per evaluation year, county and indicator: the indicator's value, its normalised
-    value and points, and the file and row its numerator and denominator came from. -#}
+{#- One row per evaluation year, county and indicator: every step from the submitted figures to
+    the points (the base values and the file, sheet, row and column they came from; the
+    indicator value; imputation; transform; outlier treatment; normalisation; points) and the
+    indicator's contribution to the county's total. -#}
 with
 
 indicator_points as (
     select * from {{ ref('int_indicator_points') }}
+    where {{ evaluation_year_filter('evaluation_year') }}
+),
+
+indicator_values as (
+    select * from {{ ref('int_indicator_values') }}
+    where {{ evaluation_year_filter('evaluation_year') }}
+),
+
+node_contributions as (
+    select * from {{ ref('int_node_contributions') }}
     where {{ evaluation_year_filter('evaluation_year') }}
 ),
 
@@ -26,21 +38,53 @@ final as (
         indicator_points.unit_code as county_code,
         indicator_points.indicator_code,
         framework_tree.parent_code as dimension_code,
-        indicator_points.numerator_value,
-        indicator_points.denominator_value,
+        indicator_values.numerator_value,
+        indicator_values.denominator_value,
         indicator_points.indicator_value,
         indicator_points.normalised_value,
         indicator_points.indicator_points,
         indicator_points.max_points,
         indicator_points.is_missing,
-        indicator_points.numerator_file_name,
-        indicator_points.numerator_row_number,
-        indicator_points.denominator_file_name,
-        indicator_points.denominator_row_number,
-        indicator_points.methodology_version
+        indicator_values.numerator_file_name,
+        indicator_values.numerator_row_number,
+        indicator_values.denominator_file_name,
+        indicator_values.denominator_row_number,
+        indicator_points.methodology_version,
+        indicator_values.missing_reason,
+        indicator_points.is_imputed,
+        indicator_points.imputation_method,
+        indicator_points.imputed_value,
+        indicator_points.imputed_from_year,
+        indicator_points.imputed_from_unit_code,
+        indicator_points.transform,
+        indicator_points.transformed_value,
+        indicator_points.outlier_treatment_applied,
+        indicator_points.treated_value,
+        indicator_points.normalisation,
+        indicator_points.direction,
+        node_contributions.contribution_points,
+        indicator_values.numerator_variable,
+        indicator_values.numerator_raw_text,
+        indicator_values.numerator_sheet,
+        indicator_values.numerator_column_name,
+        indicator_values.numerator_file_sha256,
+        indicator_values.denominator_variable,
+        indicator_values.denominator_raw_text,
+        indicator_values.denominator_sheet,
+        indicator_values.denominator_column_name,
+        indicator_values.denominator_file_sha256
     from indicator_points
+    inner join indicator_values
+        on indicator_points.evaluation_year = indicator_values.evaluation_year
+        and indicator_points.unit_code = indicator_values.unit_code
+        and indicator_points.indicator_code = indicator_values.indicator_code
     inner join framework_tree
-        on indicator_points.indicator_code = framework_tree.node_code
+        on indicator_points.methodology_version = framework_tree.methodology_version
+        and indicator_points.indicator_code = framework_tree.node_code
+    left join node_contributions
+        on indicator_points.evaluation_year = node_contributions.evaluation_year
+        and indicator_points.unit_code = node_contributions.unit_code
+        and indicator_points.indicator_code = node_contributions.node_code
 )
 
 select * from final

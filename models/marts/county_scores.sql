@@ -7,8 +7,9 @@
         on_schema_change='sync_all_columns',
     )
 }}
-{#- One row per evaluation year and county: the points of every indicator and dimension, the
-    total, the ranks and the class. -#}
+{#- One row per evaluation year and county: the points of every indicator and inner node of the
+    framework (`points_<node>`), the total, the ranks and the class (int_unit_scores), and how
+    far the next class is. -#}
 with
 
 node_points as (
@@ -16,79 +17,50 @@ node_points as (
     where {{ evaluation_year_filter('evaluation_year') }}
 ),
 
-units_by_year as (
-    select * from {{ ref('int_units_by_year') }}
-),
-
-class_cutoffs as (
-    select * from {{ ref('class_cutoffs') }}
+unit_scores as (
+    select * from {{ ref('int_unit_scores') }}
+    where {{ evaluation_year_filter('evaluation_year') }}
 ),
 
 points_pivoted as (
     select
         evaluation_year,
-        data_year,
-        methodology_version,
         unit_code,
         {{ framework_points_columns() }}
-        max(case when depth = 0 then node_points end) as total_points
+        count(*) as nodes
     from node_points
-    group by evaluation_year, data_year, methodology_version, unit_code
-),
-
-scores_ranked as (
-    select
-        points_pivoted.*,
-        units_by_year.unit_name,
-        units_by_year.unit_kind,
-        units_by_year.group_code,
-        units_by_year.group_name,
-        rank() over (
-            partition by points_pivoted.evaluation_year
-            order by points_pivoted.total_points desc nulls last
-        ) as province_rank,
-        rank() over (
-            partition by points_pivoted.evaluation_year, units_by_year.group_code
-            order by points_pivoted.total_points desc nulls last
-        ) as city_rank
-    from points_pivoted
-    inner join units_by_year
-        on points_pivoted.evaluation_year = units_by_year.evaluation_year
-        and points_pivoted.unit_code = units_by_year.unit_code
-),
-
-scores_joined_to_classes as (
-    select
-        scores_ranked.*,
-        (
-            select class_cutoffs.class_code
-            from class_cutoffs
-            where class_cutoffs.methodology_version = scores_ranked.methodology_version
-                and scores_ranked.total_points >= class_cutoffs.min_score
-            order by class_cutoffs.min_score desc
-            limit 1
-        ) as class
-    from scores_ranked
+    group by evaluation_year, unit_code
 ),
 
 final as (
     select
-        evaluation_year,
-        data_year,
-        unit_code as county_code,
-        unit_name as county_name,
-        group_code as city_code,
-        group_name as city_name,
-        unit_kind,
+        unit_scores.evaluation_year,
+        unit_scores.data_year,
+        unit_scores.unit_code as county_code,
+        unit_scores.unit_name as county_name,
+        unit_scores.group_code as city_code,
+        unit_scores.group_name as city_name,
+        unit_scores.unit_kind,
         {% for node in framework_nodes() -%}
-        {{ adapter.quote('points_' ~ (node[0] | lower)) }},
+        points_pivoted.{{ adapter.quote('points_' ~ (node[0] | lower)) }},
         {% endfor -%}
-        total_points,
-        province_rank,
-        city_rank,
-        class,
-        methodology_version
-    from scores_joined_to_classes
+        unit_scores.total_points,
+        unit_scores.province_rank,
+        unit_scores.city_rank,
+        unit_scores.class,
+        unit_scores.methodology_version,
+        unit_scores.total_score,
+        unit_scores.max_points as total_max_points,
+        unit_scores.missing_indicators as indicators_missing,
+        unit_scores.imputed_indicators as indicators_imputed,
+        unit_scores.next_class,
+        unit_scores.next_class_cutoff_points,
+        unit_scores.next_class_target_points,
+        unit_scores.points_to_next_class
+    from unit_scores
+    inner join points_pivoted
+        on unit_scores.evaluation_year = points_pivoted.evaluation_year
+        and unit_scores.unit_code = points_pivoted.unit_code
 )
 
 select * from final

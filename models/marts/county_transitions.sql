@@ -7,9 +7,12 @@
     )
 }}
 {#- Each county's move from the previous evaluation year, following the division changes: a
-    renamed or re-coded county continues its predecessor's history. Built for the year being
-    run and the year after it, whose transitions compare against it. -#}
-with recursive
+    renamed or re-coded county continues its predecessor's history (int_unit_predecessors), an
+    abolished one's ends. Rank change bands as the province reports them (10 or more places,
+    5-9, 1-4), class leaps and demotions (by class_rank of the cut-offs), the best rank of the
+    county's lineage so far, and whether the methodology changed between the two years. Built
+    for the year being run and the year after it, whose transitions compare against it. -#}
+with
 
 county_scores as (
     select * from {{ ref('county_scores') }}
@@ -19,42 +22,38 @@ predecessors as (
     select * from {{ ref('int_unit_predecessors') }}
 ),
 
+lineage as (
+    select * from {{ ref('int_unit_lineage') }}
+),
+
 class_cutoffs as (
     select * from {{ ref('class_cutoffs') }}
 ),
 
-lineage as (
-    -- every earlier (year, code) a county's history runs through, itself included
+scores_in_lineage as (
     select
-        evaluation_year as lineage_year,
-        county_code as lineage_code,
-        evaluation_year,
-        county_code
+        county_scores.evaluation_year,
+        county_scores.county_code,
+        county_scores.province_rank,
+        lineage.lineage_id
     from county_scores
-
-    union all
-
-    select
-        lineage.lineage_year,
-        lineage.lineage_code,
-        predecessors.evaluation_year - 1 as evaluation_year,
-        predecessors.predecessor_code as county_code
-    from lineage
-    inner join predecessors
-        on lineage.evaluation_year = predecessors.evaluation_year
-        and lineage.county_code = predecessors.unit_code
+    inner join lineage
+        on county_scores.evaluation_year = lineage.evaluation_year
+        and county_scores.county_code = lineage.unit_code
 ),
 
 best_ranks as (
+    -- over every earlier year of the county's lineage, this year included
     select
-        lineage.lineage_year as evaluation_year,
-        lineage.lineage_code as county_code,
-        min(county_scores.province_rank) as best_rank_ever,
+        this_year.evaluation_year,
+        this_year.county_code,
+        min(earlier.province_rank) as best_rank_ever,
         count(*) as years_evaluated
-    from lineage
-    inner join county_scores
-        on lineage.evaluation_year = county_scores.evaluation_year
-        and lineage.county_code = county_scores.county_code
+    from scores_in_lineage as this_year
+    inner join scores_in_lineage as earlier
+        on this_year.lineage_id = earlier.lineage_id
+        and earlier.evaluation_year <= this_year.evaluation_year
+    where {{ evaluation_year_filter('this_year.evaluation_year', following=1) }}
     group by all
 ),
 
@@ -79,7 +78,9 @@ transitions as (
         current_year.province_rank,
         previous_year.province_rank - current_year.province_rank as rank_change,
         previous_year.class as previous_class,
-        current_year.class
+        current_year.class,
+        previous_year.methodology_version as previous_methodology_version,
+        current_year.methodology_version
     from current_year
     left join predecessors
         on current_year.evaluation_year = predecessors.evaluation_year
@@ -89,13 +90,9 @@ transitions as (
         and previous_year.county_code = predecessors.predecessor_code
 ),
 
-class_ranks as (
-    select distinct class_code, class_rank from class_cutoffs
-),
-
 final as (
     select
-        transitions.*,
+        transitions.* exclude (previous_methodology_version, methodology_version),
         case
             when transitions.rank_change >= 10 then 'up 10+'
             when transitions.rank_change >= 5 then 'up 5-9'
@@ -111,12 +108,18 @@ final as (
         coalesce(current_class.class_rank > previous_class.class_rank, false) as is_demotion,
         best_ranks.best_rank_ever,
         transitions.province_rank = best_ranks.best_rank_ever as is_best_rank_ever,
-        best_ranks.years_evaluated
+        best_ranks.years_evaluated,
+        transitions.methodology_version,
+        transitions.previous_methodology_version,
+        transitions.previous_methodology_version != transitions.methodology_version
+            as is_methodology_change
     from transitions
-    left join class_ranks as current_class
-        on transitions.class = current_class.class_code
-    left join class_ranks as previous_class
-        on transitions.previous_class = previous_class.class_code
+    left join class_cutoffs as current_class
+        on transitions.methodology_version = current_class.methodology_version
+        and transitions.class = current_class.class_code
+    left join class_cutoffs as previous_class
+        on transitions.previous_methodology_version = previous_class.methodology_version
+        and transitions.previous_class = previous_class.class_code
     left join best_ranks
         on transitions.evaluation_year = best_ranks.evaluation_year
         and transitions.county_code = best_ranks.county_code

@@ -7,7 +7,9 @@
     )
 }}
 {#- One row per evaluation year: the class distribution, the mean score and the counts the
-    province reports (leaps, demotions, counties rising in score and in rank). -#}
+    province reports (leaps, demotions, counties rising in score and in rank, by band), from
+    county_transitions. class_a/b/c and leaps_x_to_y name Hebei's classes; class_counts and
+    class_change_counts hold the same for any scoreboard's classes. -#}
 with
 
 county_transitions as (
@@ -34,7 +36,14 @@ final as (
         count(*) filter (where rank_change >= 10) as rank_up_10_plus,
         count(*) filter (where rank_change between 5 and 9) as rank_up_5_9,
         count(*) filter (where rank_change between 1 and 4) as rank_up_1_4,
-        count(*) filter (where previous_county_code is not null) as units_with_previous_year
+        count(*) filter (where previous_county_code is not null) as units_with_previous_year,
+        any_value(methodology_version) as methodology_version,
+        histogram(class) as class_counts,
+        histogram(class_transition) filter (where is_class_leap or is_demotion)
+            as class_change_counts,
+        count(*) filter (where rank_change < 0) as rank_down,
+        count(*) filter (where is_best_rank_ever and previous_county_code is not null)
+            as units_at_best_rank_ever
     from county_transitions
     group by evaluation_year
 )
