@@ -5,6 +5,7 @@
     leap run --years 2021          one year (a correction: re-runs that year and what depends on it)
     leap demo --inbox DIR          write the demo submissions
     leap summary                   print the province summary of the published mart
+    leap report [--out DIR]        regenerate the report site and the Excel lists from the mart
 """
 
 from __future__ import annotations
@@ -144,6 +145,11 @@ def main(argv: list[str] | None = None) -> int:
     demo.add_argument("--seed", type=int, default=None)
     demo.add_argument("--defect-rate", type=float, default=0.0)
     commands.add_parser("summary", help="print the published province summary")
+    report = commands.add_parser("report", help="regenerate the report site and Excel lists")
+    report.add_argument("--out", type=lambda text: Path(text).resolve(), default=None,
+                        help="site folder (default: warehouse/reports/site)")
+    report.add_argument("--excel-out", type=lambda text: Path(text).resolve(), default=None,
+                        help="Excel folder (default: warehouse/reports/excel)")
     args = parser.parse_args(argv)
 
     os.chdir(PROJECT_ROOT)
@@ -161,6 +167,14 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     if args.command == "summary":
         print_summary()
+        return 0
+    if args.command == "report":
+        from orchestration.reports import build_reports
+
+        summary = build_reports(site_dir=args.out, excel_dir=args.excel_out)
+        print(f"report site: {summary.site.out_dir / 'index.html'} "
+              f"({summary.site.province_pages} province and {summary.site.county_pages} county "
+              f"pages); {len(summary.excel_files)} Excel files in {summary.seconds:.1f} s")
         return 0
     return 2
 

@@ -6,6 +6,7 @@ import dagster as dg
 
 from orchestration.assets.ingest import inbox_submissions
 from orchestration.assets.publish import published_mart
+from orchestration.assets.reports import report_site
 from orchestration.assets.scoring import scoring_models
 from orchestration.assets.uncertainty import rank_uncertainty
 from orchestration.jobs import annual_run
@@ -13,7 +14,7 @@ from orchestration.resources import dbt_cli
 from orchestration.sensors import inbox_sensor
 
 defs = dg.Definitions(
-    assets=[inbox_submissions, scoring_models, rank_uncertainty, published_mart],
+    assets=[inbox_submissions, scoring_models, rank_uncertainty, published_mart, report_site],
     jobs=[annual_run],
     sensors=[inbox_sensor],
     resources={"dbt": dbt_cli},

@@ -62,15 +62,17 @@ def _join_syllables(syllables: list[str]) -> str:
     return word[:1].upper() + word[1:]
 
 
-def place_name_pinyin(unit_name: str) -> str:
-    """The Latin spelling of a county-level unit's name, e.g. 长安区 -> "Chang'an Qu"."""
-    name = unit_name.strip()
+def split_generic_part(name: str) -> tuple[str, str]:
+    """A unit's name as (proper name, pinyin of its generic part): 井陉矿区 -> (井陉, Kuangqu)."""
     for suffix, suffix_pinyin in SUFFIXES:
         if name.endswith(suffix) and len(name) > len(suffix):
-            proper = name[: -len(suffix)]
-            break
-    else:
-        proper, suffix_pinyin = name, ""
+            return name[: -len(suffix)], suffix_pinyin
+    return name, ""
+
+
+def place_name_pinyin(unit_name: str) -> str:
+    """The Latin spelling of a county-level unit's name, e.g. 长安区 -> "Chang'an Qu"."""
+    proper, suffix_pinyin = split_generic_part(unit_name.strip())
     syllables = PROPER_NAME_READINGS.get(proper) or lazy_pinyin(proper, style=Style.NORMAL)
     syllables = [syllable.replace("ü", "u").replace("v", "u") for syllable in syllables]
     return " ".join(part for part in (_join_syllables(syllables), suffix_pinyin) if part)
