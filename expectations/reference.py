@@ -8,7 +8,7 @@ province changing its system changes the checks without code changes.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cached_property
 from pathlib import Path
 
@@ -62,6 +62,20 @@ class Reference:
             base_variables=_read_seed(folder, "base_variables"),
             indicators=_read_seed(folder, "indicators"),
             methodology=_read_seed(folder, "methodology"),
+        )
+
+    def for_evaluation_year(self, evaluation_year: int) -> Reference:
+        """The reference of the methodology version in force for an evaluation year: the seeds
+        that hold several versions (a `methodology_version` column) cut to that version."""
+        row = self.methodology_row(evaluation_year)
+        if row is None:
+            return self
+        version = str(row["methodology_version"])
+        return replace(
+            self,
+            framework=_of_version(self.framework, version),
+            indicators=_of_version(self.indicators, version),
+            class_cutoffs=_of_version(self.class_cutoffs, version),
         )
 
     # -- the indicator tree -------------------------------------------------------------------
@@ -188,6 +202,12 @@ class Reference:
         if reported_by is not None:
             rows = rows[rows["reported_by"].isin(reported_by)]
         return rows["variable_code"].tolist()
+
+
+def _of_version(frame: pd.DataFrame, version: str) -> pd.DataFrame:
+    if "methodology_version" not in frame.columns:
+        return frame
+    return frame.loc[frame["methodology_version"] == version].reset_index(drop=True)
 
 
 def _as_int(column: pd.Series) -> pd.Series:

@@ -59,7 +59,8 @@ class Frames:
 
 @pytest.fixture(scope="session")
 def reference() -> Reference:
-    return Reference.load()
+    """The seeds, cut to the methodology version of evaluation year 2021."""
+    return Reference.load().for_evaluation_year(2021)
 
 
 @pytest.fixture(scope="session")
