@@ -276,8 +276,9 @@ def locate_comparison(row: Mapping[str, Any]) -> Location:
     )
 
 
-def comparison_plan(comparisons: Iterable[pd.DataFrame], frame_name: str) -> CheckPlan:
-    """Validate comparison frames: every difference within its tolerance."""
+def comparison_plan(comparisons: Iterable[pd.DataFrame]) -> CheckPlan:
+    """Validate comparison frames: every difference within its tolerance (a frame of its own,
+    validated under the check's name)."""
     gxe = gx_expectations()
     parts = [part for part in comparisons if not part.empty]
     frame = (
@@ -287,7 +288,6 @@ def comparison_plan(comparisons: Iterable[pd.DataFrame], frame_name: str) -> Che
     )
     return CheckPlan(
         frame=frame,
-        frame_name=frame_name,
         expectations=[
             gxe.ExpectColumnPairValuesAToBeGreaterThanB(
                 column_A="tolerance", column_B="difference", or_equal=True

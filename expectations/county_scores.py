@@ -174,7 +174,6 @@ def names_match_registry(d: ScoresInputs) -> CheckPlan:
                 "the unit's prefecture-level city",
             ),
         ],
-        "names",
     )
 
 
@@ -302,7 +301,7 @@ def points_add_up(d: ScoresInputs) -> CheckPlan:
                 d.tolerance,
             )
         )
-    return comparison_plan(comparisons, "points_add_up")
+    return comparison_plan(comparisons)
 
 
 @suite.check(
@@ -330,7 +329,6 @@ def ranks_consistent(d: ScoresInputs) -> CheckPlan:
                 "1 + the number of units of the same city with a strictly higher total",
             ),
         ],
-        "ranks",
     )
 
 
@@ -343,7 +341,6 @@ def class_consistent(d: ScoresInputs) -> CheckPlan:
     explanation = f"{cutoffs_text(d.reference, d.methodology_version)}, by the total"
     return comparison_plan(
         [compare(scores["county_code"], "class", scores["class"], expected, explanation)],
-        "classes",
     )
 
 

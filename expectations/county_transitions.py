@@ -176,7 +176,6 @@ def predecessor_follows_division_changes(d: TransitionsInputs) -> CheckPlan:
                 "re-coded from (seeds/unit_changes.csv); none for a new unit",
             )
         ],
-        "predecessors",
     )
 
 
@@ -214,7 +213,6 @@ def matches_previous_year_scores(d: TransitionsInputs) -> CheckPlan:
                 f"class {where}",
             ),
         ],
-        "previous_year",
     )
 
 
@@ -243,7 +241,6 @@ def matches_current_scores(d: TransitionsInputs) -> CheckPlan:
             ),
             compare(key, "class", rows["class"], key.map(current["class"]), f"class {where}"),
         ],
-        "current_year",
     )
 
 
@@ -300,5 +297,4 @@ def changes_consistent(d: TransitionsInputs) -> CheckPlan:
                 "true when the class is worse than the previous year's",
             ),
         ],
-        "changes",
     )

@@ -129,7 +129,6 @@ def matches_county_scores(d: SummaryInputs) -> CheckPlan:
                 d, "mean_score", mean, f"the mean total_points of {source}", tolerance
             ),
         ],
-        "recount_scores",
     )
 
 
@@ -169,5 +168,4 @@ def matches_county_transitions(d: SummaryInputs) -> CheckPlan:
                 f"the transitions of {source} with rank_change > 0",
             ),
         ],
-        "recount_transitions",
     )

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import fcntl
 import json
-import re
 import smtplib
 import urllib.request
 from collections.abc import Sequence
@@ -26,17 +25,11 @@ from typing import Any, Protocol
 from expectations._base import fmt, plain
 from orchestration.quality.config import AlertConfig, EmailConfig, GateConfig, WebhookConfig
 from orchestration.quality.dedupe import AlertState, fingerprint
-from orchestration.quality.report import Finding, GateReport, item_label
+from orchestration.quality.report import Finding, GateReport, item_label, redact
 
 RUN_FAILURE_SCOPE = "run_failures"
 RUN_FAILURES_REMEMBERED = 1000
 MAX_ERROR_MESSAGE = 4000
-PHONE_NUMBER = re.compile(r"(?<!\d)(?:1[3-9]\d{9}|0\d{2,3}-?\d{7,8})(?!\d)")
-
-
-def redact(text: str) -> str:
-    """Mask phone-number-like digit runs (mobile and landline) in free text."""
-    return PHONE_NUMBER.sub("[redacted]", text)
 
 
 def _now() -> str:
@@ -109,7 +102,7 @@ def alert_for_finding(finding: Finding, run_id: str | None, data_docs: str | Non
     return Alert(
         kind="quality_gate",
         severity=finding.severity,
-        message=redact(finding.describe()),
+        message=finding.describe(),
         fingerprint=fingerprint(
             finding.evaluation_year,
             finding.table,
@@ -125,8 +118,8 @@ def alert_for_finding(finding: Finding, run_id: str | None, data_docs: str | Non
         county_code=finding.county_code,
         county_name=finding.county_name,
         variable_or_indicator=finding.variable_or_indicator,
-        value_found=redact(value) if isinstance(value, str) else value,
-        expected=redact(finding.expected),
+        value_found=value,
+        expected=finding.expected,
         file_name=finding.file_name,
         row_number=finding.row_number,
         sources=finding.sources,

@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from expectations._base import fmt, plain
 
 RAW_TABLE = "raw_submitted_values"
+PHONE_NUMBER = re.compile(r"(?<!\d)(?:1[3-9]\d{9}|0\d{2,3}-?\d{7,8})(?!\d)")
+
+
+def redact(text: str) -> str:
+    """Mask phone-number-like digit runs (mobile and landline) in free text: a cell typed by
+    hand, or an error message quoting one, may carry the contact details of the form."""
+    return PHONE_NUMBER.sub("[redacted]", text)
 
 
 def item_label(table: str, item: str | None) -> str:
@@ -118,6 +126,7 @@ class GateReport:
     run_id: str | None = None
     data_docs: str | None = None
     alerts_sent: dict[str, int] = field(default_factory=dict)
+    alerts_suppressed: dict[str, int] = field(default_factory=dict)
     alert_errors: dict[str, str] = field(default_factory=dict)
     duration_seconds: float = 0.0
 
@@ -191,6 +200,7 @@ class GateReport:
             "findings_omitted": max(0, len(findings) - max_findings),
             "data_docs": self.data_docs,
             "alerts_sent": dict(self.alerts_sent),
+            "alerts_suppressed": dict(self.alerts_suppressed),
             "alert_errors": dict(self.alert_errors),
             "run_id": self.run_id,
             "duration_seconds": round(self.duration_seconds, 3),

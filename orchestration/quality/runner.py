@@ -32,7 +32,7 @@ from expectations._base import (
 )
 from expectations.reference import Reference, dataset_dir_from_env
 from orchestration.quality.config import GateConfig, load_gate_config
-from orchestration.quality.report import CheckResult, Finding, GateReport
+from orchestration.quality.report import CheckResult, Finding, GateReport, redact
 
 LINEAGE_COLUMNS = ("county_code", "indicator_code", "variable_code", "file_name", "row_number")
 MAX_SOURCES_LISTED = 6
@@ -254,6 +254,7 @@ class _FindingMaker:
         file_name, row_number, sources = location.file_name, location.row_number, None
         if is_missing(file_name) and county:
             file_name, row_number, sources = self.lineage.locate(county, location.item)
+        value = plain(location.value_found)
         return Finding(
             evaluation_year=self.year,
             check=check,
@@ -261,8 +262,8 @@ class _FindingMaker:
             county_code=county,
             county_name=self.names.get(county) if county else None,
             variable_or_indicator=None if is_missing(location.item) else str(location.item),
-            value_found=plain(location.value_found),
-            expected=location.expected,
+            value_found=redact(value) if isinstance(value, str) else value,
+            expected=redact(location.expected),
             file_name=None if is_missing(file_name) else str(file_name),
             row_number=None if is_missing(row_number) else int(row_number),
             table=self.table,
@@ -396,5 +397,6 @@ def run_gate(
 
         outcome = alert_gate_report(report, config)
         report.alerts_sent, report.alert_errors = outcome.sent, outcome.errors
+        report.alerts_suppressed = outcome.suppressed
     report.duration_seconds = time.monotonic() - started
     return report

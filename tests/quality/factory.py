@@ -159,14 +159,19 @@ def county_scores(reference: Reference, evaluation_year: int) -> pd.DataFrame:
         row["total_points"] = sum(row[f"points_{d.lower()}"] for d in reference.dimensions)
         row["contact_name"] = CONTACT_NAME
         rows.append(row)
-    scores = pd.DataFrame(rows)
-    scores["province_rank"] = scores["total_points"].rank(method="min", ascending=False).astype(int)
-    scores["city_rank"] = (
-        scores.groupby("city_code")["total_points"].rank(method="min", ascending=False).astype(int)
+    return ranked(reference, pd.DataFrame(rows).assign(methodology_version="hebei_v1"))
+
+
+def ranked(reference: Reference, scores: pd.DataFrame) -> pd.DataFrame:
+    """Ranks (1 + the number of strictly higher totals) and classes from the totals."""
+    totals = scores["total_points"]
+    return scores.assign(
+        province_rank=totals.rank(method="min", ascending=False).astype(int),
+        city_rank=totals.groupby(scores["city_code"])
+        .rank(method="min", ascending=False)
+        .astype(int),
+        **{"class": [_expected_class(reference, total) for total in totals]},
     )
-    scores["class"] = [_expected_class(reference, total) for total in scores["total_points"]]
-    scores["methodology_version"] = "hebei_v1"
-    return scores
 
 
 def county_transitions(
