@@ -81,7 +81,7 @@ class Alert:
                 f", row {self.row_number}" if self.row_number is not None else ""
             )
             lines = [
-                ("Year", str(self.evaluation_year)),
+                ("Evaluation year", str(self.evaluation_year)),
                 ("Check", f"{self.table}.{self.check}"),
                 ("County", county if self.county_code else None),
                 (
@@ -196,7 +196,7 @@ def email_body(batch: Batch, max_findings: int) -> str:
     lines = [batch.introduction, ""]
     for number, alert in enumerate(batch.alerts[:max_findings], start=1):
         lines.append(f"{number}. {alert.severity.upper()}")
-        lines.extend(f"   {label + ':':<10} {text}" for label, text in alert.details())
+        lines.extend(f"   {label + ':':<17} {text}" for label, text in alert.details())
         lines.append("")
     omitted = len(batch.alerts) - max_findings
     if omitted > 0:

@@ -104,15 +104,17 @@ class _Lineage:
     def locate(
         self, county_code: str | None, item: str | None
     ) -> tuple[str | None, Any, str | None]:
-        """(file_name, row_number, all sources) of a county's item (indicator, dimension, or
-        anything else: the county's whole submission)."""
+        """(file_name, row_number, all sources) of a county's indicator or dimension; for any
+        other field (total, rank, class) the county's files."""
         rows = self.by_county.get(county_code) if county_code else None
         if rows is None:
             return None, None, None
         indicators = self._indicators_under(item)
-        if indicators is not None:
-            rows = rows.loc[rows["indicator_code"].isin(indicators)]
-        rows = rows.dropna(subset=["file_name"]).drop_duplicates(
+        rows = rows.dropna(subset=["file_name"])
+        if indicators is None:  # a county-level field (total, rank, class): its files
+            files = sorted(set(rows["file_name"]))
+            return ("; ".join(files) or None), None, None
+        rows = rows.loc[rows["indicator_code"].isin(indicators)].drop_duplicates(
             ["variable_code", "file_name", "row_number"]
         )
         if rows.empty:
@@ -229,6 +231,13 @@ def _unexpected_rows(result: Any) -> list[int] | None:
     ]
 
 
+def _observed(value: Any) -> Any:
+    """A GX observed value as plain data, without the runner's own row id column."""
+    if isinstance(value, list):
+        return [plain(entry) for entry in value if entry != FRAME_ROW]
+    return 0 if value is None else plain(value)
+
+
 def _table_locations(result: Any, plan: CheckPlan, description: str) -> list[Location]:
     """Findings of a failed table-level expectation (columns missing, counts off)."""
     details = (result.result or {}).get("details") or {}
@@ -327,7 +336,7 @@ def _check_result(
     findings = tuple(make(item.name, item.severity, location) for location in locations)
     return CheckResult(
         passed=not findings,
-        observed_value=len(rows) if rows else plain(observed) if observed is not None else 0,
+        observed_value=len(rows) if rows else _observed(observed),
         findings=findings,
         rows_checked=checked or len(frame),
         error=error,

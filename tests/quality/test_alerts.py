@@ -162,13 +162,13 @@ def test_email_lists_the_located_findings(warehouse, frames, smtp_server, monkey
     row = variable_rows(reference)["fiscal_st_exp"]
     for line in (
         "1. ERROR",
-        "Year:      2021",
-        "Check:     county_scores.points_within_range",
-        "County:    正定县 (130123)",
-        "Indicator: I1",
-        "Found:     6.5",
-        "Expected:  between 0 and 6 points (seeds/framework.csv)",
-        f"File:      {form_file('130123', 2020)}, row {row}",
+        "Evaluation year:  2021",
+        "Check:            county_scores.points_within_range",
+        "County:           正定县 (130123)",
+        "Indicator:        I1",
+        "Found:            6.5",
+        "Expected:         between 0 and 6 points (seeds/framework.csv)",
+        f"File:             {form_file('130123', 2020)}, row {row}",
     ):
         assert line in body, body
 
