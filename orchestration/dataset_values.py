@@ -15,8 +15,9 @@ files, with `file_name = 'values.csv'` and the row's line number in the file (th
     python -m orchestration.dataset_values run  DATASET_DIR [--warehouse DIR] [--years 2019-2023]
 
 `load` replaces the rows previously loaded from `values.csv` (for the data years it holds) and
-leaves every other raw row alone. `run` loads, then builds the dbt models year by year into the
-warehouse's `work.duckdb` (the Dagster job does the same per partition, plus the quality gate and
+leaves every other raw row alone. `run` loads, then builds the dbt models into the warehouse's
+`work.duckdb` (default `warehouse/<dataset folder name>/`): every year at once, or with --years
+year by year in order, as the Dagster job's yearly partitions do (which add the quality gate and
 publication).
 """
 
@@ -209,19 +210,28 @@ def evaluation_years(dataset_dir: Path) -> list[int]:
 
 
 def dbt_environment(dataset_dir: Path, work_db: Path) -> dict[str, str]:
-    """The environment in which dbt scores `dataset_dir` into `work_db`."""
+    """The environment in which dbt scores `dataset_dir` into `work_db`.
+
+    Hebei's award marts need Hebei's award rules: a dataset folder without award_rules.csv
+    scores without them (LEAP_AWARDS, read in dbt_project.yml).
+    """
     return {
         **os.environ,
         "LEAP_DATASET_DIR": str(dataset_dir.resolve()),
         "LEAP_WORK_DB": str(work_db.resolve()),
+        "LEAP_AWARDS": "true" if (dataset_dir / "award_rules.csv").exists() else "false",
     }
 
 
-def build_years(dataset_dir: Path, work_db: Path, years: list[int]) -> None:
-    """`dbt seed` once, then `dbt build` per evaluation year, in order (as the partitions do)."""
+def build(dataset_dir: Path, work_db: Path, years: list[int] | None = None) -> None:
+    """`dbt build` of the dataset: every year at once, or year by year in order (as the yearly
+    partitions of the Dagster job do) when `years` is given."""
     dbt = str(Path(sys.executable).with_name("dbt"))
     env = dbt_environment(dataset_dir, work_db)
     common = ["--profiles-dir", str(DBT_PROJECT_DIR), "--project-dir", str(DBT_PROJECT_DIR)]
+    if years is None:
+        subprocess.run([dbt, "build", "--full-refresh", *common], env=env, check=True)
+        return
     subprocess.run([dbt, "seed", "--full-refresh", *common], env=env, check=True)
     for year in years:
         dbt_vars = json.dumps({"evaluation_year": year})
@@ -252,7 +262,9 @@ def main(argv: list[str] | None = None) -> int:
     run = commands.add_parser("run", help="load values.csv and build every evaluation year")
     run.add_argument("dataset_dir", type=Path)
     run.add_argument("--warehouse", type=Path, default=None)
-    run.add_argument("--years", default=None, help="e.g. 2020-2023 (default: all in values.csv)")
+    run.add_argument(
+        "--years", default=None, help="build these years one by one (e.g. 2020-2023)"
+    )
     args = parser.parse_args(argv)
 
     dataset_dir = args.dataset_dir.resolve()
@@ -271,9 +283,10 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     print(f"{dataset_dir / VALUES_FILE}: loaded {loaded} values per data year into {work_db}")
     if args.command == "run":
-        years = _parse_years(args.years, evaluation_years(dataset_dir))
-        build_years(dataset_dir, work_db, years)
-        print(f"scored evaluation years {years} into {work_db} (schema marts)")
+        years = _parse_years(args.years, evaluation_years(dataset_dir)) if args.years else None
+        build(dataset_dir, work_db, years)
+        scored = years or evaluation_years(dataset_dir)
+        print(f"scored evaluation years {scored} into {work_db} (schema marts)")
     return 0
 
 

@@ -98,6 +98,7 @@ attributed_at_depth_{{ depth }} as (
             own_zero_count, geometric_share
         ),
         case
+            when parent_contribution_points is null then null
             when parent_aggregation = 'weighted_geometric' then parent_contribution_points * geometric_share
             when node_score is null then 0.0
             else parent_contribution_factor * parent_reweight_factor * node_points
