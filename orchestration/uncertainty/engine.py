@@ -30,7 +30,7 @@ from orchestration.uncertainty.ranks import competition_ranks, order_statistics
 from orchestration.uncertainty.sensitivity import VarianceParts, variance_parts
 
 SCORE_BATCH_ELEMENTS = 2_000_000  # scores held at once per batch (16 MB of float64)
-SUMMARY_BATCH_ELEMENTS = 16_000_000  # ranks summarised at once (128 MB as float64)
+SUMMARY_BATCH_ELEMENTS = 4_000_000  # ranks summarised at once (32 MB as float64)
 RANK_QUANTILES = (0.05, 0.5, 0.95)
 
 

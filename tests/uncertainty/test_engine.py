@@ -9,8 +9,9 @@ import pytest
 
 from orchestration.uncertainty import UncertaintySettings, run_uncertainty
 from orchestration.uncertainty.design import draw_design
+from orchestration.uncertainty.framework import framework_from_tables
 from orchestration.uncertainty.ranks import competition_ranks
-from tests.uncertainty.conftest import sample_values
+from tests.uncertainty.conftest import VERSION, config_tables, sample_values
 from tests.uncertainty.reference import reference_run
 
 CASES = {
@@ -18,6 +19,10 @@ CASES = {
     "no gaps (imputation left out)": (UncertaintySettings(replications=120), False),
     "relative scores on their own scale": (
         UncertaintySettings(replications=120, relative_on_absolute_scale=False),
+        True,
+    ),
+    "ranks kept in a temporary file": (
+        UncertaintySettings(replications=120, memory_budget_mb=0, threads=1),
         True,
     ),
     "narrow weights, two normalisations": (
@@ -146,3 +151,20 @@ def test_speed_of_10000_replications_at_provincial_size() -> None:
         f"\n{result.replications} replications x 168 units x 17 indicators: {seconds:.2f} s "
         f"({result.replications / seconds:,.0f} replications/s)"
     )
+
+
+@pytest.mark.parametrize(
+    ("table", "change", "message"),
+    [
+        ("goalposts", lambda t: t.filter(t["indicator_code"] != "c"), "no goalposts"),
+        ("framework", lambda t: t.with_columns(parent_code=None), "exactly one root"),
+        ("class_cutoffs", lambda t: t.clear(), "no classes"),
+    ],
+)
+def test_configuration_that_does_not_fit_is_named(table, change, message) -> None:
+    tables = dict(
+        zip(("framework", "indicators", "goalposts", "class_cutoffs"), config_tables(), strict=True)
+    )
+    tables[table] = change(tables[table])
+    with pytest.raises(ValueError, match=message):
+        framework_from_tables(*tables.values(), VERSION)
