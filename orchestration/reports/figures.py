@@ -1,9 +1,9 @@
 """Figures the pages show beyond the mart's rows: each indicator's contribution to a county's
 change, its distance to the next class, how it stands against its class peers.
 
-When the mart publishes a table with the same figures (`county_score_contributions`,
-`county_next_class_distance`) the reports prefer it; these functions are the fallback and are
-kept simple enough to be checked by hand.
+When the mart publishes the engine's contributions (`county_change_contributions`) the reports
+prefer them; the computation here is the fallback for a mart without them and is kept simple
+enough to be checked by hand.
 """
 
 import polars as pl
@@ -41,11 +41,12 @@ def computed_contributions(data: MartData) -> pl.DataFrame:
 
 
 def score_contributions(data: MartData) -> pl.DataFrame:
-    """The mart's contributions when published, else the computed ones (same columns)."""
-    published = data.table("county_score_contributions")
-    needed = {"evaluation_year", "county_code", "indicator_code", "contribution"}
-    if published is not None and needed <= set(published.columns):
-        return published.select(sorted(needed))
+    """The engine's contributions when the mart has them, else the computed ones: columns
+    evaluation_year, county_code, indicator_code, contribution."""
+    published = data.table("county_change_contributions")
+    keys = ["evaluation_year", "county_code", "indicator_code"]
+    if published is not None and {*keys, "contribution_change"} <= set(published.columns):
+        return published.select(*keys, pl.col("contribution_change").alias("contribution"))
     return computed_contributions(data)
 
 

@@ -1,8 +1,8 @@
 """What the reports read: the published mart's tables, plus the labels of the configuration.
 
-Tables other sessions may add later (contributions, distance to the next class, rank
+The other tables (awards, contributions to the score change, gaps to the next class, rank
 uncertainty, data-quality status) are optional: when the mart has them the reports show them,
-otherwise the figures the pages need are derived here from the core tables.
+otherwise the pages do without or derive what they need from the core tables.
 """
 
 from dataclasses import dataclass, replace
@@ -17,8 +17,8 @@ CORE_TABLES = ("county_scores", "county_indicator_points", "county_transitions",
 OPTIONAL_TABLES = (
     "awards",
     "award_totals",
-    "county_score_contributions",
-    "county_next_class_distance",
+    "county_change_contributions",
+    "county_class_gaps",
     "county_rank_uncertainty",
     "data_quality_status",
     "publication_log",

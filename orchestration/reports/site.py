@@ -30,11 +30,15 @@ UNIT_KINDS = {
     "county_level_city": ("县级市", "county-level city"),
     "autonomous_county": ("自治县", "autonomous county"),
 }
-OPTIONAL_EXTRAS = {
-    "county_next_class_distance": ("到下一类别的距离（评价模型）",
-                                   "Distance to the next class (engine)"),
-    "county_rank_uncertainty": ("位次不确定性", "Rank uncertainty"),
-}
+CLASS_GAP_FIELDS = (
+    "indicator_code", "next_class", "points_to_next_class", "indicator_points",
+    "indicator_points_needed", "indicator_value", "indicator_value_needed", "closes_gap_alone",
+    "closing_order",
+)
+UNCERTAINTY_FIELDS = (
+    "median_rank", "rank_p05", "rank_p95", "prob_class_a", "prob_class_b", "prob_class_c",
+    "main_uncertainty_factor",
+)
 
 
 SITE_TITLE = (
@@ -210,7 +214,7 @@ class SiteBuilder:
         self.award_totals = data.table("award_totals")
         self.uncertainty = data.table("county_rank_uncertainty")
         self.quality = data.table("data_quality_status")
-        self.next_class_table = data.table("county_next_class_distance")
+        self.publication_log = data.table("publication_log")
 
     # -- shared bits -------------------------------------------------------------------------
 
@@ -336,20 +340,29 @@ class SiteBuilder:
         )
 
     def quality_block(self, year: int) -> str:
+        """The year's data-quality status: the quality gate's table when the mart has one,
+        else the gate status the publication log recorded when the year was published."""
         quality = self.year_frame(self.quality, year)
-        if quality is None or quality.height == 0:
-            return ""
-        row = quality.to_dicts()[0]
-        status = row.get("status") or row.get("gate_status") or ""
-        details = "".join(
-            f"<li><b>{esc(key)}</b>: {esc(value)}</li>"
-            for key, value in row.items()
-            if key not in {"evaluation_year", "status"} and value is not None
-        )
+        if quality is not None and quality.height:
+            row = quality.to_dicts()[0]
+            status = row.get("status") or row.get("gate_status") or ""
+            details = "".join(
+                f"<li><b>{esc(key)}</b>: {esc(value)}</li>"
+                for key, value in row.items()
+                if key not in {"evaluation_year", "status", "gate_status"} and value is not None
+            )
+        else:
+            log = self.year_frame(self.publication_log, year)
+            if log is None or log.height == 0:
+                return ""
+            row = log.sort("published_at").to_dicts()[-1]
+            status = row.get("gate_status") or ""
+            details = (f'<li>{bi("发布时间", "Published at")}: '
+                       f'{esc(str(row.get("published_at"))[:19])} UTC</li>')
         return (
             f'<div class="quality quality-{esc(str(status).lower())}">'
             f'{bi("数据质量状态", "Data-quality status")}: <b>{esc(status)}</b>'
-            f'<ul>{details}</ul></div>'
+            f"<ul>{details}</ul></div>"
         )
 
     def transition_matrix(self, moves: pl.DataFrame) -> str:
@@ -566,17 +579,15 @@ class SiteBuilder:
                     "gap": cutoff.min_score - score["total_points"],
                 },
             }
-            extras = {}
-            for table in OPTIONAL_EXTRAS:
-                rows = parts["extras"].get(table, {}).get((year, lineage_code))
-                if rows:
-                    extras[table] = rows
-            if extras:
-                entry["extras"] = extras
+            gaps = parts["class_gaps"].get((year, lineage_code))
+            if gaps:
+                entry["class_gaps"] = sorted(gaps, key=lambda row: row.get("closing_order") or 0)
+            uncertainty = parts["uncertainty"].get((year, lineage_code))
+            if uncertainty:
+                entry["uncertainty"] = uncertainty[0]
             history.append(clean_nested(entry))
             years.append(year)
-        return {"page": "county", "code": code, "labels": self.labels(), "history": history,
-                "extra_titles": {k: {"zh": v[0], "en": v[1]} for k, v in OPTIONAL_EXTRAS.items()}}
+        return {"page": "county", "code": code, "labels": self.labels(), "history": history}
 
     def county_page(self, code: str, parts: dict[str, dict], prefix: str) -> str:
         payload = self.county_payload(code, parts)
@@ -650,7 +661,6 @@ class SiteBuilder:
             "next-class", "距下一类别", "Distance to the next class",
             '<div data-next-class></div>' + chart("headroom", 420),
         )
-        body += '<div data-extras></div>'
         body += awards
         return page_shell(
             prefix=prefix,
@@ -692,18 +702,11 @@ class SiteBuilder:
             })
         for rows in indicators.values():
             rows.sort(key=lambda row: order.get(row["code"], 0))
-        extras: dict[str, dict] = {}
-        for table in OPTIONAL_EXTRAS:
-            frame = data.table(table)
-            if frame is None or not {"evaluation_year", "county_code"} <= set(frame.columns):
-                continue
-            lookup: dict[tuple, list] = {}
-            for r in frame.to_dicts():
-                lookup.setdefault((r["evaluation_year"], r["county_code"]), []).append(
-                    {k: rounded(v) if not isinstance(v, (list, dict)) else v for k, v in r.items()
-                     if k not in {"evaluation_year", "county_code"}}
-                )
-            extras[table] = lookup
+        optional = {
+            "class_gaps": by_county_year(data.table("county_class_gaps"), CLASS_GAP_FIELDS),
+            "uncertainty": by_county_year(data.table("county_rank_uncertainty"),
+                                          UNCERTAINTY_FIELDS),
+        }
         return {
             "scores": {
                 (r["evaluation_year"], r["county_code"]): r for r in data.scores.to_dicts()
@@ -715,8 +718,20 @@ class SiteBuilder:
             "units": dict(data.scores.group_by("evaluation_year").agg(pl.len()).iter_rows()),
             "indicators": indicators,
             "contributions": contributions,
-            "extras": extras,
+            **optional,
         }
+
+
+def by_county_year(frame: pl.DataFrame | None, fields: tuple[str, ...]) -> dict[tuple, list]:
+    """(evaluation_year, county_code) -> rows of an optional table, with the fields it has."""
+    if frame is None or not {"evaluation_year", "county_code"} <= set(frame.columns):
+        return {}
+    present = [field for field in fields if field in frame.columns]
+    lookup: dict[tuple, list] = {}
+    for row in frame.select("evaluation_year", "county_code", *present).to_dicts():
+        key = (row.pop("evaluation_year"), row.pop("county_code"))
+        lookup.setdefault(key, []).append(clean_nested(row))
+    return lookup
 
 
 def clean_nested(value: Any) -> Any:

@@ -228,6 +228,12 @@
       [t("总分变化", "Score change"), signed(entry.score_change)],
       [t("位次变化", "Rank change"), entry.rank_change === null || entry.rank_change === undefined ? "–" : signed(entry.rank_change, 0)]
     ];
+    var u = entry.uncertainty;
+    if (u) {
+      cards.push([t("位次区间（90%）", "Rank interval (90%)"), fmt(u.rank_p05, 0) + "–" + fmt(u.rank_p95, 0)]);
+      var prob = u["prob_class_" + String(entry["class"]).toLowerCase()];
+      if (prob !== undefined) { cards.push([t("保持本类别的概率", "Probability of this class"), fmt(100 * prob, 0) + "%"]); }
+    }
     node.innerHTML = cards.map(function (card) {
       return '<div class="card"><div class="card-label">' + card[0] + '</div><div class="card-value">' + card[1] + "</div></div>";
     }).join("");
@@ -248,7 +254,9 @@
         data: history.map(function (e) { return { value: e.total, itemStyle: { color: CLASS_COLORS[e["class"]] } }; }),
         markLine: {
           symbol: "none", lineStyle: { type: "dashed", color: "#888" },
-          data: cutoffs.map(function (c) { return { yAxis: c.min, label: { formatter: c["class"] + " ≥ " + c.min } }; })
+          data: cutoffs.map(function (c) {
+            return { yAxis: c.min, label: { position: "insideStartTop", formatter: c["class"] + " ≥ " + c.min } };
+          })
         }
       }, {
         name: t("全省排名", "Province rank"), type: "line", yAxisIndex: 1, symbol: "rect", symbolSize: 7,
@@ -390,7 +398,22 @@
       node.innerHTML = '<p class="gap">' + t("距" + next["class"] + "类（" + next.cutoff + " 分）还差 <b>" + fmt(next.gap) + "</b> 分。",
         "<b>" + fmt(next.gap) + "</b> points short of class " + next["class"] + " (" + next.cutoff + " points).") + " " +
         t("提升空间最大的指标：", "Indicators with the most room: ") +
-        needed.slice(0, 5).map(function (r) { return esc(indicatorLabel(data, r.code)) + "（" + fmt(r.room) + "）"; }).join("、") + "</p>";
+        needed.slice(0, 5).map(function (r) {
+          return esc(indicatorLabel(data, r.code)) + t("（", " (") + fmt(r.room) + t("）", ")");
+        }).join(t("、", "; ")) + "</p>";
+    }
+    var gaps = entry.class_gaps || [];
+    if (next && gaps.length) {
+      node.innerHTML += '<div class="table-wrap"><table class="compact"><thead><tr><th>' + t("指标", "Indicator") + "</th><th>" +
+        t("现得分", "Points now") + "</th><th>" + t("单项需增加的得分", "Points this indicator alone would need") + "</th><th>" +
+        t("现指标值", "Value now") + "</th><th>" + t("需达到的指标值", "Value needed") + "</th><th>" +
+        t("单项可弥合差距", "Closes the gap alone") + "</th></tr></thead><tbody>" +
+        gaps.map(function (g) {
+          return "<tr><td>" + esc(indicatorLabel(data, g.indicator_code)) + '</td><td class="n">' + fmt(g.indicator_points) +
+            '</td><td class="n">' + signed(g.indicator_points_needed) + '</td><td class="n">' + fmt(g.indicator_value, 3) +
+            '</td><td class="n">' + (g.indicator_value_needed === null || g.indicator_value_needed === undefined ? "–" :
+              fmt(g.indicator_value_needed, 3) + esc(indicatorUnit(data, g.indicator_code))) + "</td><td>" + (g.closes_gap_alone ? t("能", "yes") : t("不能", "no")) + "</td></tr>";
+        }).join("") + "</tbody></table></div>";
     }
     draw("headroom", {
       tooltip: { trigger: "axis", axisPointer: { type: "shadow" } },
@@ -402,25 +425,6 @@
     });
   }
 
-  function renderExtras(data, entry) {
-    var node = el("[data-extras]");
-    if (!node) { return; }
-    var extras = entry.extras || {};
-    node.innerHTML = Object.keys(extras).map(function (table) {
-      var rows = extras[table];
-      var columns = Object.keys(rows[0]);
-      var title = data.extra_titles[table] || { zh: table, en: table };
-      return "<section><h2>" + esc(label(title)) + '</h2><div class="table-wrap"><table class="compact"><thead><tr>' +
-        columns.map(function (c) { return "<th>" + esc(c) + "</th>"; }).join("") + "</tr></thead><tbody>" +
-        rows.map(function (row) {
-          return "<tr>" + columns.map(function (c) {
-            var v = row[c];
-            return "<td>" + esc(typeof v === "number" ? (Number.isInteger(v) ? v : fmt(v, 3)) : Array.isArray(v) ? v.join(", ") : v) + "</td>";
-          }).join("") + "</tr>";
-        }).join("") + "</tbody></table></div></section>";
-    }).join("");
-  }
-
   function renderCounty(data) {
     var entry = currentEntry(data);
     renderCards(entry);
@@ -429,7 +433,6 @@
     renderIndicators(data, entry);
     renderContributions(data, entry);
     renderNextClass(data, entry);
-    renderExtras(data, entry);
   }
 
   /* ---------------------------------------------------------------- start */
