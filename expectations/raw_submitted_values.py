@@ -51,6 +51,11 @@ COLUMNS = (
     "received_at",
 )
 SUBMITTED = "submitted_values"
+LAYOUT_REPORTERS = {  # who reports the variables a layout holds (seeds/base_variables.csv)
+    "county_form": "county",
+    "city_summary": "county",
+    "expert_scores": "expert_panel",
+}
 
 
 @dataclass(frozen=True)
@@ -87,7 +92,7 @@ def _prepare(frames: Mapping[str, pd.DataFrame], env: Environment) -> RawInputs:
     previous_source = _normalised(previous_frame) if previous_frame is not None else submitted
     previous = rows_of_year(previous_source, "data_year", env.data_year - 1)
     has_previous = "data_year" in previous_source.columns and not previous.empty
-    reported_by = list(env.settings.get("required_reported_by", ["county"]))
+    reported_by = list(env.settings.get("required_reported_by", ["county", "expert_panel"]))
     return RawInputs(
         env=env,
         current=rows_of_year(submitted, "data_year", env.data_year),
@@ -228,17 +233,27 @@ def variables_complete(d: RawInputs) -> CheckPlan:
             "is_submitted": [pair in submitted for pair in pairs],
         }
     )
-    files = present.groupby("unit_code")["file_name"].agg(
+    variables = d.env.reference.base_variables
+    reporter_of = dict(zip(variables["variable_code"], variables["reported_by"], strict=True))
+    reporters = present["layout"].map(LAYOUT_REPORTERS) if "layout" in present else None
+    files = present.groupby(["unit_code", reporters])["file_name"].agg(
         lambda names: "; ".join(sorted(set(names)))
     )
+    only_file = {  # a reporter sending one file for all units (the expert panel)
+        reporter: names.pop()
+        for reporter, names in present.groupby(reporters)["file_name"].agg(set).items()
+        if len(names) == 1
+    }
 
     def locate(row: Mapping[str, Any]) -> Location:
+        """The missing row, in the file(s) that should have held it."""
+        reporter = reporter_of.get(row["variable_code"])
         return Location(
             county_code=row["county_code"],
             item=row["variable_code"],
             value_found="no row",
             expected=f"a row for {row['variable_code']} in the unit's submission",
-            file_name=files.get(row["county_code"]),
+            file_name=files.get((row["county_code"], reporter), only_file.get(reporter)),
         )
 
     return CheckPlan(

@@ -68,14 +68,15 @@ def frames(reference: Reference) -> Frames:
     scores_2020 = factory.county_scores(reference, 2020)
     scores_2021 = factory.county_scores(reference, 2021)
     transitions = factory.county_transitions(reference, scores_2021, scores_2020)
+    raw_2020 = factory.submitted_values(reference, 2020)
     return Frames(
-        raw_2020=factory.submitted_values(reference, 2020),
+        raw_2020=raw_2020,
         raw_2019=factory.submitted_values(reference, 2019),
         scores_2020=scores_2020,
         scores_2021=scores_2021,
         transitions_2021=transitions,
         summary_2021=factory.province_summary(scores_2021, transitions),
-        lineage_2021=factory.lineage(reference, scores_2021),
+        lineage_2021=factory.lineage(reference, raw_2020),
     )
 
 

@@ -77,6 +77,10 @@ def _unit_values(reference: Reference, unit_code: str, data_year: int) -> dict[s
     }
 
 
+def expert_file(data_year: int) -> str:
+    return f"expert_scores_{data_year}.xlsx"
+
+
 def variable_rows(reference: Reference) -> dict[str, int]:
     """The row of each county-reported variable in the county form."""
     return {
@@ -85,43 +89,67 @@ def variable_rows(reference: Reference) -> dict[str, int]:
     }
 
 
+def _expert_scores(unit_code: str, data_year: int) -> dict[str, float]:
+    noise = np.random.default_rng(_seed("experts", unit_code, data_year))
+    return {
+        variable: float(round(noise.uniform(55, 98), 1))
+        for variable in ("mgmt_innovation", "policy_implementation", "st_agency")
+    }
+
+
 def submitted_values(reference: Reference, data_year: int) -> pd.DataFrame:
-    """raw.submitted_values of a data year, as the ingestion leaves it, contact details too."""
+    """raw.submitted_values of a data year, as the ingestion leaves it: a county form per unit
+    (the 19 county variables) and the expert panel's file (3 scores per unit, one row each),
+    with the contact details the gate must never read."""
     units = reference.units_for_data_year(data_year)
-    variables = reference.variables(["county"])
-    canonical = dict(
-        zip(
-            reference.base_variables["variable_code"], reference.base_variables["unit"], strict=True
-        )
-    )
+    variables = reference.base_variables
+    canonical = dict(zip(variables["variable_code"], variables["unit"], strict=True))
     row_of = variable_rows(reference)
+    experts = expert_file(data_year)
     rows = []
-    for code in units["unit_code"]:
-        values = _unit_values(reference, code, data_year)
-        file_name = form_file(code, data_year)
-        for variable in variables:
-            value = values[variable]
-            rows.append(
+
+    def add(code: str, variable: str, value: float, place: dict[str, object]) -> None:
+        rows.append(
+            {
+                "data_year": data_year,
+                "unit_code": code,
+                "variable_code": variable,
+                "value": value,
+                "raw_text": f"{value:.2f}",
+                "unit_found": canonical[variable],
+                "conversion_factor": 1.0,
+                "is_missing": False,
+                **place,
+                "file_sha256": hashlib.sha256(str(place["file_name"]).encode()).hexdigest(),
+                "received_at": pd.Timestamp(f"{data_year + 1}-03-15 09:30:00"),
+                "contact_name": CONTACT_NAME,
+                "contact_phone": CONTACT_PHONE,
+            }
+        )
+
+    for number, code in enumerate(units["unit_code"]):
+        form = {
+            "layout": "county_form",
+            "file_name": form_file(code, data_year),
+            "sheet": "填报表",
+            "column_name": "数值",
+            "column_letter": "D",
+        }
+        for variable, value in _unit_values(reference, code, data_year).items():
+            add(code, variable, value, {**form, "row_number": row_of[variable]})
+        for column, (variable, value) in enumerate(_expert_scores(code, data_year).items()):
+            add(
+                code,
+                variable,
+                value,
                 {
-                    "data_year": data_year,
-                    "unit_code": code,
-                    "variable_code": variable,
-                    "value": value,
-                    "raw_text": f"{value:.2f}",
-                    "unit_found": canonical[variable],
-                    "conversion_factor": 1.0,
-                    "is_missing": False,
-                    "layout": "county_form",
-                    "file_name": file_name,
-                    "file_sha256": hashlib.sha256(file_name.encode()).hexdigest(),
-                    "sheet": "填报表",
-                    "row_number": row_of[variable],
-                    "column_name": "数值",
-                    "column_letter": "D",
-                    "received_at": pd.Timestamp(f"{data_year + 1}-03-15 09:30:00"),
-                    "contact_name": CONTACT_NAME,
-                    "contact_phone": CONTACT_PHONE,
-                }
+                    "layout": "expert_scores",
+                    "file_name": experts,
+                    "sheet": "专家评分",
+                    "row_number": 3 + number,
+                    "column_name": variable,
+                    "column_letter": "CDE"[column],
+                },
             )
     return pd.DataFrame(rows)
 
@@ -230,22 +258,15 @@ def province_summary(scores: pd.DataFrame, transitions: pd.DataFrame) -> pd.Data
     )
 
 
-def lineage(reference: Reference, scores: pd.DataFrame) -> pd.DataFrame:
-    """Where each county's indicator came from: its form file and the rows of its variables."""
-    row_of = variable_rows(reference)
-    rows = []
-    for row in scores.itertuples():
-        for indicator, variables in reference.indicator_variables.items():
-            for variable in variables:
-                if variable not in row_of:
-                    continue
-                rows.append(
-                    {
-                        "county_code": row.county_code,
-                        "indicator_code": indicator,
-                        "variable_code": variable,
-                        "file_name": form_file(row.county_code, int(row.data_year)),
-                        "row_number": row_of[variable],
-                    }
-                )
-    return pd.DataFrame(rows)
+def lineage(reference: Reference, submitted: pd.DataFrame) -> pd.DataFrame:
+    """Where each county's indicator came from: the file and row of each of its variables."""
+    pairs = pd.DataFrame(
+        [
+            {"indicator_code": indicator, "variable_code": variable}
+            for indicator, variables in reference.indicator_variables.items()
+            for variable in variables
+        ]
+    )
+    rows = submitted.rename(columns={"unit_code": "county_code"})
+    columns = ["county_code", "indicator_code", "variable_code", "file_name", "row_number"]
+    return rows.merge(pairs, on="variable_code")[columns]

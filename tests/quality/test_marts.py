@@ -12,7 +12,7 @@ import yaml
 
 from orchestration.quality import load_gate_config
 from orchestration.quality.config import DEFAULT_CONFIG_PATH
-from tests.quality.factory import form_file, variable_rows
+from tests.quality.factory import expert_file, form_file, variable_rows
 
 
 def changed(frame: pd.DataFrame, county: str, **values: object) -> pd.DataFrame:
@@ -302,7 +302,7 @@ def test_transition_defect_is_located(defect, defective_transitions):
     assert report.blocking
     assert len(found) == 1
     assert defect.expected_text in found[0].expected
-    assert found[0].file_name == form_file(county, 2020)  # from the lineage
+    assert found[0].file_name == f"{form_file(county, 2020)}; {expert_file(2020)}"  # lineage
 
 
 def test_transitions_need_the_previous_year(frames, run_quiet):

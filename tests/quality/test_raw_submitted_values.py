@@ -9,7 +9,6 @@ import pandas as pd
 import pytest
 
 from expectations._base import fmt
-from tests.quality.factory import form_file, variable_rows
 
 RAW = "raw.submitted_values"
 
@@ -33,6 +32,12 @@ def value_of(frame: pd.DataFrame, unit: str, variable: str) -> float:
     return float(frame.loc[row, "value"].iloc[0])
 
 
+def source_of(frame: pd.DataFrame, unit: str, variable: str) -> tuple[str, int]:
+    """The file and row a unit's variable came from, in the clean submissions."""
+    row = frame.loc[(frame["unit_code"] == unit) & (frame["variable_code"] == variable)]
+    return str(row["file_name"].iloc[0]), int(row["row_number"].iloc[0])
+
+
 @dataclass(frozen=True)
 class Defect:
     """A defect injected into the 2020 submissions and the finding it must produce."""
@@ -46,8 +51,8 @@ class Defect:
     variable: str | None
     expected_text: str
     value_found: Callable[[pd.DataFrame], object] | None = None
-    file_unit: str | None = None  # the unit whose form the row came from, if not `county`
-    row: bool = True  # whether the finding points at a row of the form
+    file_unit: str | None = None  # the unit whose submission the row came from, if not `county`
+    located: str = "row"  # the finding names the file and row, only the "file", or "nothing"
 
 
 ERROR_DEFECTS = [
@@ -121,7 +126,7 @@ ERROR_DEFECTS = [
         None,
         "the unit's submission for data year 2020",
         value_found=lambda f: "no submission",
-        row=False,
+        located="nothing",
     ),
     Defect(
         "missing variable",
@@ -133,7 +138,32 @@ ERROR_DEFECTS = [
         "tech_contract",
         "a row for tech_contract",
         value_found=lambda f: "no row",
-        row=False,
+        located="file",
+    ),
+]
+ERROR_DEFECTS += [
+    Defect(
+        "expert score above 100",
+        lambda f: with_value(f, "130181", "policy_implementation", 105.0),
+        "value_bounds",
+        "error",
+        "130181",
+        "辛集市",
+        "policy_implementation",
+        "at most 100 分",
+        value_found=lambda f: 105.0,
+    ),
+    Defect(
+        "expert scores missing for a county",
+        lambda f: f[~((f["unit_code"] == "130183") & (f["layout"] == "expert_scores"))],
+        "variables_complete",
+        "error",
+        "130183",
+        "晋州市",
+        "mgmt_innovation",
+        "a row for mgmt_innovation",
+        value_found=lambda f: "no row",
+        located="file",
     ),
 ]
 WARNING_DEFECTS = [
@@ -213,7 +243,7 @@ def test_clean_submissions_pass_every_check(frames, run_quiet):
 
 
 @pytest.mark.parametrize("defect", ERROR_DEFECTS + WARNING_DEFECTS, ids=lambda d: d.id)
-def test_defect_is_found_located_and_graded(defect, defective_report, frames, reference):
+def test_defect_is_found_located_and_graded(defect, defective_report, frames):
     check = defective_report.check(defect.check)
     found = [f for f in check.findings if f.county_code == defect.county]
 
@@ -228,16 +258,17 @@ def test_defect_is_found_located_and_graded(defect, defective_report, frames, re
         finding.file_name,
         finding.row_number,
     )
+    file_name, row_number = source_of(
+        frames.raw_2020, defect.file_unit or defect.county, defect.variable or "gdp"
+    )
     expected = (
         2021,
         defect.severity,
         defect.county_name,
         defect.variable,
-        form_file(defect.file_unit or defect.county, 2020),
-        variable_rows(reference)[defect.variable] if defect.row else None,
+        None if defect.located == "nothing" else file_name,
+        row_number if defect.located == "row" else None,
     )
-    if defect.check == "units_complete":  # nothing was submitted: no file to name
-        expected = expected[:4] + (None, None)
     assert result == expected
     assert defect.expected_text in finding.expected
     if defect.value_found is not None:
