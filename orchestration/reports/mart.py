@@ -5,7 +5,7 @@ uncertainty, data-quality status) are optional: when the mart has them the repor
 otherwise the pages do without or derive what they need from the core tables.
 """
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
@@ -102,10 +102,11 @@ def _latest_methodology(scores: pl.DataFrame) -> str | None:
 
 
 def _framework(
-    dataset_dir: Path, methodology_version: str | None
+    dataset_dir: Path, methodology_version: str | None, indicator_points: pl.DataFrame
 ) -> tuple[tuple[Node, ...], tuple[Node, ...]]:
-    """Dimensions and indicators of the framework seed (of the methodology version given, when
-    the seed holds several), in their display order."""
+    """Dimensions (the root's children) and indicators (the leaves, each under its dimension)
+    of the framework seed, for the methodology version given when the seed holds several, in
+    their display order. Maximum points come from the mart's `max_points` where it has them."""
     framework = read_config_table(dataset_dir, "framework")
     if "methodology_version" in framework.columns:
         versions = framework["methodology_version"].unique().to_list()
@@ -113,28 +114,46 @@ def _framework(
         framework = framework.filter(pl.col("methodology_version") == chosen)
     by_code = {row["node_code"]: row for row in framework.iter_rows(named=True)}
     root = next(code for code, row in by_code.items() if not row["parent_code"])
-
-    def node(row: dict) -> Node:
-        return Node(
-            code=row["node_code"],
-            parent_code=row["parent_code"] or "",
-            name_zh=row["name_zh"],
-            name_en=row["name_en"],
-            max_points=float(row["weight"]),
-            sort_order=int(row["sort_order"]),
-        )
-
-    dimensions = sorted(
-        (node(row) for row in by_code.values() if row["parent_code"] == root),
-        key=lambda item: item.sort_order,
-    )
-    dimension_codes = {item.code for item in dimensions}
+    parents = {row["parent_code"] for row in by_code.values() if row["parent_code"]}
+    latest = indicator_points.filter(
+        pl.col("evaluation_year") == indicator_points["evaluation_year"].max())
+    mart_max = dict(latest.group_by("indicator_code").agg(pl.col("max_points").max()).iter_rows())
     units = _indicator_units(dataset_dir, methodology_version)
+
+    def dimension_of(code: str) -> str:
+        while by_code[code]["parent_code"] and by_code[code]["parent_code"] != root:
+            code = by_code[code]["parent_code"]
+        return code
+
     indicators = sorted(
         (
-            replace(node(row), unit=units.get(row["node_code"], ""))
-            for row in by_code.values()
-            if row["parent_code"] in dimension_codes
+            Node(
+                code=code,
+                parent_code=dimension_of(code),
+                name_zh=row["name_zh"] or row["name_en"],
+                name_en=row["name_en"] or row["name_zh"],
+                max_points=float(mart_max.get(code) or row["weight"]),
+                sort_order=int(row["sort_order"]),
+                unit=units.get(code, ""),
+            )
+            for code, row in by_code.items()
+            if code not in parents and code != root
+        ),
+        key=lambda item: (int(by_code[item.parent_code]["sort_order"]), item.sort_order),
+    )
+    dimensions = sorted(
+        (
+            Node(
+                code=code,
+                parent_code=root,
+                name_zh=row["name_zh"] or row["name_en"],
+                name_en=row["name_en"] or row["name_zh"],
+                max_points=sum(i.max_points for i in indicators if i.parent_code == code)
+                or float(row["weight"]),
+                sort_order=int(row["sort_order"]),
+            )
+            for code, row in by_code.items()
+            if row["parent_code"] == root
         ),
         key=lambda item: item.sort_order,
     )
@@ -195,7 +214,8 @@ def load_mart(mart_db: Path, dataset_dir: Path) -> MartData:
             if name in present
         }
     version = _latest_methodology(tables["county_scores"])
-    dimensions, indicators = _framework(dataset_dir, version)
+    dimensions, indicators = _framework(
+        dataset_dir, version, tables["county_indicator_points"])
     return MartData(
         mart_db=mart_db,
         tables=tables,
