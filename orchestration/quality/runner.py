@@ -29,6 +29,7 @@ from expectations._base import (
     numbers,
     plain,
     project,
+    rows_of_year,
 )
 from expectations.reference import Reference, dataset_dir_from_env
 from orchestration.quality.config import GateConfig, load_gate_config
@@ -88,14 +89,39 @@ class GateContext:
         return given.reset_index(drop=True)
 
 
+def lineage_from_indicator_points(frame: pd.DataFrame, reference: Reference) -> pd.DataFrame:
+    """The lineage frame (county_code, indicator_code, variable_code, file_name, row_number) of
+    the mart `county_indicator_points`, whose rows name their numerator's and denominator's
+    file and row."""
+    parts = []
+    for position, side in enumerate(("numerator", "denominator")):
+        place = {f"{side}_file_name": "file_name", f"{side}_row_number": "row_number"}
+        if not set(place) <= set(frame.columns):
+            continue
+        part = frame.loc[:, ["county_code", "indicator_code", *place]].rename(columns=place)
+        variables = {
+            code: names[position]
+            for code, names in reference.indicator_variables.items()
+            if len(names) > position
+        }
+        part["variable_code"] = part["indicator_code"].map(variables)
+        parts.append(part.dropna(subset=["file_name"]))
+    if not parts:
+        return pd.DataFrame(columns=list(LINEAGE_COLUMNS))
+    return pd.concat(parts, ignore_index=True).loc[:, list(LINEAGE_COLUMNS)]
+
+
 class _Lineage:
     """Where a mart value came from: the files and rows of a county's indicator's variables."""
 
-    def __init__(self, frame: pd.DataFrame | None, reference: Reference) -> None:
+    def __init__(self, frame: pd.DataFrame | None, reference: Reference, year: int) -> None:
         self.reference = reference
         self.by_county: dict[str, pd.DataFrame] = {}
         if frame is None or frame.empty:
             return
+        frame = rows_of_year(frame, "evaluation_year", year)
+        if "file_name" not in frame.columns:
+            frame = lineage_from_indicator_points(frame, reference)
         frame = project(frame, LINEAGE_COLUMNS)
         frame["county_code"] = codes(frame["county_code"])
         frame["row_number"] = numbers(frame["row_number"]).astype("Int64")
@@ -367,7 +393,8 @@ def run_gate(
       raw_submitted_values (or raw.submitted_values): `submitted_values`, optionally
         `previous_submitted_values` (else taken from `submitted_values` if it holds that year);
       county_scores: `county_scores`, optionally `lineage` (county_code, indicator_code,
-        variable_code, file_name, row_number) to name the file and row of mart findings;
+        variable_code, file_name, row_number; or the mart county_indicator_points as it is) to
+        name the file and row of mart findings;
       county_transitions: `county_transitions`, `county_scores` (this year and the year before,
         or the year before as `previous_county_scores`), optionally `lineage`;
       province_summary: `province_summary`, `county_scores`, optionally `county_transitions`.
@@ -393,7 +420,9 @@ def run_gate(
         **dict(zip(previous_units["unit_code"], previous_units["unit_name"], strict=True)),
         **dict(zip(units["unit_code"], units.get("unit_name", units["unit_code"]), strict=True)),
     }
-    make = _FindingMaker(name, evaluation_year, names, _Lineage(frames.get("lineage"), reference))
+    make = _FindingMaker(
+        name, evaluation_year, names, _Lineage(frames.get("lineage"), reference, evaluation_year)
+    )
     checks = [_check_result(name, item, frames_by_suite, results, make) for item in planned]
     report = GateReport(table=name, evaluation_year=evaluation_year, checks=checks, run_id=run_id)
 

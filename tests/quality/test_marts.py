@@ -438,3 +438,40 @@ def test_severity_is_configured(severity, blocking, dagster, frames, run_quiet, 
 
     result = (report.blocking, report.dagster_severity, report.findings[0].severity)
     assert result == (blocking, dagster, severity)
+
+
+def test_lineage_may_be_the_indicator_points_mart(frames, run_quiet, reference):
+    """frames['lineage'] may be county_indicator_points as dbt writes it (numerator and
+    denominator file and row per county and indicator, all years)."""
+    lineage = frames.lineage_2021
+    sides = {}
+    for position, side in enumerate(("numerator", "denominator")):
+        variables = {
+            code: names[position]
+            for code, names in reference.indicator_variables.items()
+            if len(names) > position
+        }
+        rows = lineage[lineage["variable_code"] == lineage["indicator_code"].map(variables)]
+        sides[side] = rows.set_index(["county_code", "indicator_code"])[
+            ["file_name", "row_number"]
+        ].add_prefix(f"{side}_")
+    points_mart = sides["numerator"].join(sides["denominator"], how="left").reset_index()
+    points_mart = pd.concat(
+        [
+            points_mart.assign(evaluation_year=2021),
+            points_mart.assign(evaluation_year=2020, numerator_file_name="x"),
+        ]
+    )
+    scores = changed(frames.scores_2021, "130126", points_i2=7.5)
+
+    report = run_quiet("county_scores", {"county_scores": scores, "lineage": points_mart})
+
+    finding = report.check("points_within_range").findings[0]
+    rows = variable_rows(reference)
+    assert (finding.file_name, finding.row_number) == (
+        form_file("130126", 2020),
+        rows["fiscal_st_exp"],
+    )
+    assert f"general_budget_exp: {form_file('130126', 2020)} row {rows['general_budget_exp']}" in (
+        finding.sources
+    )
