@@ -12,10 +12,14 @@
     only the largest award it qualifies for. Built for the year being run and the year after
     it, whose moves compare against it; the pre-hook clears those years first, because a year
     that no longer has any award would otherwise keep its old rows. -#}
-with recursive
+with
 
 county_transitions as (
     select * from {{ ref('county_transitions') }}
+),
+
+county_lineage as (
+    select * from {{ ref('int_unit_lineage') }}
 ),
 
 award_rules as (
@@ -26,40 +30,28 @@ units as (
     select * from {{ ref('units') }}
 ),
 
-lineage as (
-    -- every earlier (year, code) a county's history runs through, itself included
+classes_by_lineage as (
     select
-        evaluation_year as award_year,
-        county_code as award_county_code,
-        evaluation_year,
-        county_code,
-        previous_county_code
+        county_transitions.evaluation_year,
+        county_transitions.county_code,
+        county_lineage.lineage_id,
+        county_transitions.class
     from county_transitions
-
-    union all
-
-    select
-        lineage.award_year,
-        lineage.award_county_code,
-        earlier.evaluation_year,
-        earlier.county_code,
-        earlier.previous_county_code
-    from lineage
-    inner join county_transitions as earlier
-        on earlier.evaluation_year = lineage.evaluation_year - 1
-        and earlier.county_code = lineage.previous_county_code
+    inner join county_lineage
+        on county_transitions.evaluation_year = county_lineage.evaluation_year
+        and county_transitions.county_code = county_lineage.unit_code
 ),
 
 earlier_classes as (
+    -- the classes a county's history (its lineage: predecessors included) had before the year
     select
-        lineage.award_year as evaluation_year,
-        lineage.award_county_code as county_code,
-        list(distinct county_transitions.class) as classes_before
-    from lineage
-    inner join county_transitions
-        on lineage.evaluation_year = county_transitions.evaluation_year
-        and lineage.county_code = county_transitions.county_code
-    where lineage.evaluation_year < lineage.award_year
+        later.evaluation_year,
+        later.county_code,
+        list(distinct earlier.class) as classes_before
+    from classes_by_lineage as later
+    inner join classes_by_lineage as earlier
+        on later.lineage_id = earlier.lineage_id
+        and earlier.evaluation_year < later.evaluation_year
     group by all
 ),
 
