@@ -56,16 +56,6 @@ def next_cutoff(total_points: float, cutoffs: tuple[Cutoff, ...]) -> Cutoff | No
     return min(above, key=lambda cutoff: cutoff.min_score) if above else None
 
 
-def headroom(data: MartData) -> pl.DataFrame:
-    """Per evaluation year, county and indicator: the points still to gain (max - points)."""
-    return data.indicator_points.select(
-        "evaluation_year",
-        "county_code",
-        "indicator_code",
-        (pl.col("max_points") - pl.col("indicator_points")).alias("headroom"),
-    )
-
-
 def peer_means(data: MartData) -> pl.DataFrame:
     """Per evaluation year and class: the mean points of every dimension and indicator of the
     class's counties (a county's class peers), and how many counties the class has."""

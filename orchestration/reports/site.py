@@ -23,7 +23,6 @@ from orchestration.reports.mart import MartData
 
 STATIC_DIR = Path(__file__).parent / "static"
 ASSETS = ("echarts.min.js", "report.js", "report.css", "LICENSE-echarts.txt", "NOTICE-echarts.txt")
-CLASS_NAMES = {"A": ("A类", "Class A"), "B": ("B类", "Class B"), "C": ("C类", "Class C")}
 UNIT_KINDS = {
     "district": ("市辖区", "district"),
     "county": ("县", "county"),
@@ -541,7 +540,6 @@ class SiteBuilder:
         """Everything the county page draws, for every year of the county's history."""
         lineage = self.lineages[code]
         history = []
-        years = []
         for year, lineage_code in lineage:
             score = parts["scores"].get((year, lineage_code))
             if score is None:
@@ -586,7 +584,6 @@ class SiteBuilder:
             if uncertainty:
                 entry["uncertainty"] = uncertainty[0]
             history.append(clean_nested(entry))
-            years.append(year)
         return {"page": "county", "code": code, "labels": self.labels(), "history": history}
 
     def county_page(self, code: str, parts: dict[str, dict], prefix: str) -> str:
