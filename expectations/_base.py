@@ -87,6 +87,12 @@ class Environment:
         """The statistics year the evaluation year uses."""
         return self.evaluation_year - self.reference.data_year_lag(self.evaluation_year)
 
+    @property
+    def methodology_version(self) -> str | None:
+        """The methodology version in force for the evaluation year."""
+        row = self.reference.methodology_row(self.evaluation_year)
+        return None if row is None else str(row["methodology_version"])
+
 
 @dataclass(frozen=True)
 class Check:

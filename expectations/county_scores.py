@@ -116,8 +116,7 @@ class ScoresInputs:
 
     @property
     def methodology_version(self) -> str | None:
-        row = self.reference.methodology_row(self.env.evaluation_year)
-        return None if row is None else str(row["methodology_version"])
+        return self.env.methodology_version
 
 
 def _prepare(frames: Mapping[str, pd.DataFrame], env: Environment) -> ScoresInputs:

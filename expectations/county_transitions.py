@@ -80,9 +80,9 @@ def normalised_transitions(frame: pd.DataFrame) -> pd.DataFrame:
 
 def scores_of_years(frames: Mapping[str, pd.DataFrame], reference: Reference) -> pd.DataFrame:
     """`county_scores` together with `previous_county_scores` when passed separately."""
-    parts = [frames[key] for key in ("county_scores", "previous_county_scores") if key in frames]
-    if not parts:
-        required_frame(frames, "county_scores", TABLE)
+    parts = [required_frame(frames, "county_scores", TABLE)]
+    if "previous_county_scores" in frames:
+        parts.append(frames["previous_county_scores"])
     return pd.concat([normalised_scores(part, reference) for part in parts], ignore_index=True)
 
 

@@ -50,14 +50,9 @@ class SummaryInputs:
     classes: dict[str, str]
 
 
-def _methodology_version(env: Environment) -> str | None:
-    row = env.reference.methodology_row(env.evaluation_year)
-    return None if row is None else str(row["methodology_version"])
-
-
 def _prepare(frames: Mapping[str, pd.DataFrame], env: Environment) -> SummaryInputs:
     year = env.evaluation_year
-    classes = class_columns(env.reference, _methodology_version(env))
+    classes = class_columns(env.reference, env.methodology_version)
     columns = ("evaluation_year", "units", *classes.values(), "mean_score", *TRANSITION_COUNTS)
     summary = project(required_frame(frames, TABLE, TABLE), columns)
     for column in summary.columns:

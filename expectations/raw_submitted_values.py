@@ -105,14 +105,14 @@ def _prepare(frames: Mapping[str, pd.DataFrame], env: Environment) -> RawInputs:
 suite = Suite(table=TABLE, prepare=_prepare)
 
 
-def _locate_value(expected: str) -> Any:
-    """Locate a failing submitted value: county, variable, value, file and row."""
+def _locate_value(expected: str, found: str = "value") -> Any:
+    """Locate a failing submitted row: county, variable, the cell `found`, file and row."""
 
     def locate(row: Mapping[str, Any]) -> Location:
         return Location(
             county_code=row.get("unit_code"),
             item=row.get("variable_code"),
-            value_found=row.get("value"),
+            value_found=row.get(found),
             expected=expected,
             file_name=row.get("file_name"),
             row_number=row.get("row_number"),
@@ -130,18 +130,7 @@ def schema(d: RawInputs) -> CheckPlan:
 def unit_known(d: RawInputs) -> CheckPlan:
     gxe = gx_expectations()
     expected_codes = d.env.units["unit_code"].tolist()
-
-    def locate(row: Mapping[str, Any]) -> Location:
-        return Location(
-            county_code=row.get("unit_code"),
-            item=row.get("variable_code"),
-            value_found=row.get("unit_code"),
-            expected=(
-                f"one of the {len(expected_codes)} county-level units of data year {d.data_year}"
-            ),
-            file_name=row.get("file_name"),
-            row_number=row.get("row_number"),
-        )
+    expected = f"one of the {len(expected_codes)} county-level units of data year {d.data_year}"
 
     return CheckPlan(
         frame=d.current,
@@ -149,23 +138,14 @@ def unit_known(d: RawInputs) -> CheckPlan:
         expectations=[
             gxe.ExpectColumnValuesToBeInSet(column="unit_code", value_set=expected_codes)
         ],
-        locate=locate,
+        locate=_locate_value(expected, found="unit_code"),
     )
 
 
 @suite.check("variable_known", "every variable_code is a base variable of the indicator system")
 def variable_known(d: RawInputs) -> CheckPlan:
     gxe = gx_expectations()
-
-    def locate(row: Mapping[str, Any]) -> Location:
-        return Location(
-            county_code=row.get("unit_code"),
-            item=row.get("variable_code"),
-            value_found=row.get("value"),
-            expected="a base variable of seeds/base_variables.csv",
-            file_name=row.get("file_name"),
-            row_number=row.get("row_number"),
-        )
+    expected = "a base variable of seeds/base_variables.csv"
 
     return CheckPlan(
         frame=d.current,
@@ -173,7 +153,7 @@ def variable_known(d: RawInputs) -> CheckPlan:
         expectations=[
             gxe.ExpectColumnValuesToBeInSet(column="variable_code", value_set=d.known_variables)
         ],
-        locate=locate,
+        locate=_locate_value(expected, found="variable_code"),
     )
 
 

@@ -155,8 +155,9 @@ def _check_table_settings(raw: Mapping[str, Any], where: Path) -> dict[str, dict
     return settings
 
 
-def _alert_config(raw: Mapping[str, Any], environ: Mapping[str, str], where: Path) -> AlertConfig:
-    warehouse = _folder_from_env(environ, "LEAP_WAREHOUSE_DIR", PROJECT_ROOT / "warehouse")
+def _alert_config(
+    raw: Mapping[str, Any], environ: Mapping[str, str], warehouse: Path, where: Path
+) -> AlertConfig:
     alerts_dir = _folder_from_env(environ, "LEAP_ALERTS_DIR", warehouse / "alerts")
     sinks_text = _env(environ, "LEAP_ALERT_SINKS")
     sinks = (
@@ -236,6 +237,6 @@ def load_gate_config(
         tolerances={name: float(value) for name, value in tolerances.items()},
         table_settings=_check_table_settings(raw, where),
         severities=_check_severities(raw.get("severities") or {}, where),
-        alerts=_alert_config(raw.get("alerts") or {}, environ, where),
+        alerts=_alert_config(raw.get("alerts") or {}, environ, warehouse, where),
         data_docs_dir=docs_dir if docs_enabled else None,
     )

@@ -58,10 +58,10 @@ def _table(headers: Iterable[str], rows: Iterable[Iterable[str]]) -> str:
     return f"<table><tr>{head}</tr>{body}</table>"
 
 
-def _verdict(data: dict[str, Any]) -> str:
-    if data["passed"]:
+def _verdict(passed: bool, blocking: bool) -> str:
+    if passed:
         return '<span class="passed">passed</span>'
-    if data["blocking"]:
+    if blocking:
         return '<span class="error">blocked</span>'
     return '<span class="warning">warnings</span>'
 
@@ -109,7 +109,7 @@ def _report_page(report: GateReport, gx_pages: dict[str, str]) -> str:
     )
     body = (
         f'<p><a href="{up}index.html">All gate runs</a></p>'
-        f"<p>{_verdict(report.to_metadata(0))} &mdash; {escape(report.summary())}</p>"
+        f"<p>{_verdict(report.passed, report.blocking)} &mdash; {escape(report.summary())}</p>"
         f"<p>Run {escape(report.run_id or '')}</p>"
         f"<h2>Checks</h2>{checks}<h2>Findings</h2>"
         + (findings if report.findings else "<p>None.</p>")
@@ -128,7 +128,7 @@ def _index_page(docs_dir: Path) -> str:
         [
             str(data["evaluation_year"]),
             escape(data["table"]),
-            _verdict(data),
+            _verdict(data["passed"], data["blocking"]),
             str(data["errors_failed"]),
             str(data["warnings_failed"]),
             str(data["findings_total"]),
