@@ -57,8 +57,13 @@ def differences(work_db: Path, reference: Results, limit: int = 20) -> list[str]
         node = reference.nodes[key]
         where = f"indicator {key}"
         for column in (
-            "indicator_value", "imputed_value", "imputation_method", "transformed_value",
-            "treated_value", "normalised_value", "indicator_points",
+            "indicator_value",
+            "imputed_value",
+            "imputation_method",
+            "transformed_value",
+            "treated_value",
+            "normalised_value",
+            "indicator_points",
         ):
             check(where, column, row[column], expected[column])
         check(where, "imputed_from_year", row["imputed_from_year"], expected["imputed_from_year"])
@@ -74,7 +79,9 @@ def differences(work_db: Path, reference: Results, limit: int = 20) -> list[str]
         check(where, "city_rank", row["city_rank"], expected["city_rank"])
         check(where, "class", row["class"], expected["class_code"])
         check(where, "next_class", row["next_class"], expected["next_class"])
-        check(where, "next_class_target_points", row["next_class_target_points"], expected["target"])
+        check(
+            where, "next_class_target_points", row["next_class_target_points"], expected["target"]
+        )
     for row in transition_rows:
         key = (row["evaluation_year"], row["county_code"])
         expected = reference.units[key]
@@ -99,7 +106,9 @@ def differences(work_db: Path, reference: Results, limit: int = 20) -> list[str]
         key = (row["evaluation_year"], row["indicator_code"])
         treatment = reference.treatments[key]
         where = f"outliers {key}"
-        check(where, "outlier_treatment_applied", row["outlier_treatment_applied"], treatment.applied)
+        check(
+            where, "outlier_treatment_applied", row["outlier_treatment_applied"], treatment.applied
+        )
         check(where, "winsorised_count", row["winsorised_count"], treatment.count)
         check(where, "winsor_cap", row["winsor_cap"], treatment.cap)
     return found

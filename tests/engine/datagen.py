@@ -62,7 +62,8 @@ def units_by_data_year(units_csv: Path, data_years: Sequence[int]) -> dict[int, 
         valid_from = pl.col("valid_from_data_year").cast(pl.Int32)
         valid_to = pl.col("valid_to_data_year").cast(pl.Int32)
         in_force = units.filter(
-            (valid_from.is_null() | (valid_from <= year)) & (valid_to.is_null() | (valid_to >= year))
+            (valid_from.is_null() | (valid_from <= year))
+            & (valid_to.is_null() | (valid_to >= year))
         )
         result[year] = in_force["unit_code"].to_list()
     return result

@@ -85,7 +85,10 @@ def load_versions(folder: Path) -> list[Version]:
     """Every methodology version with its framework, indicators, goalposts and cut-offs."""
     framework = read_rows(folder / "framework.csv")
     indicators = read_rows(folder / "indicators.csv")
-    goalposts = {(r["methodology_version"], r["indicator_code"]): r for r in read_rows(folder / "goalposts.csv")}
+    goalposts = {
+        (r["methodology_version"], r["indicator_code"]): r
+        for r in read_rows(folder / "goalposts.csv")
+    }
     cutoffs = read_rows(folder / "class_cutoffs.csv")
     versions = []
     for m in read_rows(folder / "methodology.csv"):
@@ -129,7 +132,9 @@ def load_versions(folder: Path) -> list[Version]:
                 direction=r["direction"] or "+",
                 transform=r["transform"] or "none",
                 normalisation=r.get("normalisation") or m["normalisation"] or "goalposts",
-                imputation=(r.get("imputation") or m["imputation"] or "none").replace(" ", "").split(">"),
+                imputation=(r.get("imputation") or m["imputation"] or "none")
+                .replace(" ", "")
+                .split(">"),
                 outlier_treatment=r.get("outlier_treatment") or m["outlier_treatment"] or "none",
                 lower=_num(g.get("lower_goalpost", "")),
                 upper=_num(g.get("upper_goalpost", "")),
@@ -277,7 +282,9 @@ class Scale:
     best_z: float = 0.0
 
 
-def normalised(value: float | None, ind: Indicator, scale: Scale, others: list[float]) -> float | None:
+def normalised(
+    value: float | None, ind: Indicator, scale: Scale, others: list[float]
+) -> float | None:
     """The normalised value of one treated value; `others` are the year's treated values."""
     if value is None:
         return None
@@ -311,7 +318,9 @@ def denormalised(score: float, ind: Indicator, scale: Scale) -> float | None:
     if method in ("rank", "percentile"):
         return None
     if method == "zscore":
-        return scale.mean - score * scale.sd if ind.direction == "-" else scale.mean + score * scale.sd
+        return (
+            scale.mean - score * scale.sd if ind.direction == "-" else scale.mean + score * scale.sd
+        )
     if method == "distance_to_target":
         if ind.direction == "-":
             return scale.target / score if score > 0 else None
@@ -407,7 +416,10 @@ def score_dataset(folder: Path) -> Results:
                 else:
                     value = ind.multiplier * num
                 raw_indicator[(year, code, ind.code)] = value
-    treated_rows = {year: _treat_year(year, years, units_of_year, raw_indicator, lineage, results) for year in sorted(years)}
+    treated_rows = {
+        year: _treat_year(year, years, units_of_year, raw_indicator, lineage, results)
+        for year in sorted(years)
+    }
     pooled: dict[tuple[str, str], list[float]] = defaultdict(list)
     for year, by_indicator in treated_rows.items():
         for ind_code, rows in by_indicator.items():
@@ -472,8 +484,12 @@ def _treat_year(year, years, units_of_year, raw_indicator, lineage, results) -> 
             row["imputed_value"] = value
             row["transformed_value"] = transformed(value, ind.transform)
             rows[code] = row
-        present = [r["transformed_value"] for r in rows.values() if r["transformed_value"] is not None]
-        treatment = outlier_treatment(present, ind.outlier_treatment, skew_max, kurt_max, winsorise_max)
+        present = [
+            r["transformed_value"] for r in rows.values() if r["transformed_value"] is not None
+        ]
+        treatment = outlier_treatment(
+            present, ind.outlier_treatment, skew_max, kurt_max, winsorise_max
+        )
         results.treatments[(year, ind.code)] = treatment
         for row in rows.values():
             row["treated_value"] = treatment.apply(row["transformed_value"])
@@ -556,7 +572,9 @@ def _aggregate_unit(year: int, code: str, version: Version, results: Results) ->
             if rule == "reweight" and missing:
                 out["factor"] = node.points / weight
             if node.aggregation == "weighted_geometric":
-                scores = [(c.points, r["score"] if r["score"] is not None else 0.0) for c, r in used]
+                scores = [
+                    (c.points, r["score"] if r["score"] is not None else 0.0) for c, r in used
+                ]
                 if any(s <= 0 for _, s in scores):
                     out["score"] = 0.0
                 else:
@@ -565,7 +583,9 @@ def _aggregate_unit(year: int, code: str, version: Version, results: Results) ->
             else:
                 out["points"] = sum(r["points"] for _, r in available) * out["factor"]
                 out["score"] = out["points"] / node.points
-        out["used_weight"] = sum(c.points for c, _ in (available if rule == "reweight" else children))
+        out["used_weight"] = sum(
+            c.points for c, _ in (available if rule == "reweight" else children)
+        )
         computed[node_code] = out
         return out
 
@@ -673,7 +693,9 @@ def _rank_and_class(years, results: Results) -> None:
                     cut = target = min_score
                 cuts.append((cls, cut, target))
             reached = [c for c in cuts if total >= c[1]]
-            unit["class_code"] = (max(reached, key=lambda c: c[1]) if reached else min(cuts, key=lambda c: c[1]))[0]
+            unit["class_code"] = (
+                max(reached, key=lambda c: c[1]) if reached else min(cuts, key=lambda c: c[1])
+            )[0]
             above = [c for c in cuts if total < c[1]]
             nxt = min(above, key=lambda c: c[1]) if above else None
             unit["next_class"] = nxt[0] if nxt else None
@@ -682,12 +704,14 @@ def _rank_and_class(years, results: Results) -> None:
 
 
 def _transitions(results: Results) -> None:
-    for (year, code), unit in results.units.items():
+    for (year, _), unit in results.units.items():
         pred = unit["predecessor"]
         previous = results.units.get((year - 1, pred)) if pred else None
         unit["score_change"] = (
             unit["total_points"] - previous["total_points"]
-            if previous and previous["total_points"] is not None and unit["total_points"] is not None
+            if previous
+            and previous["total_points"] is not None
+            and unit["total_points"] is not None
             else None
         )
         unit["rank_change"] = (
@@ -696,7 +720,9 @@ def _transitions(results: Results) -> None:
             else None
         )
         unit["is_class_leap"] = bool(
-            previous and previous.get("class_rank") and unit.get("class_rank")
+            previous
+            and previous.get("class_rank")
+            and unit.get("class_rank")
             and unit["class_rank"] < previous["class_rank"]
         )
         history = [

@@ -33,16 +33,81 @@ VARIABLES = {
 # (version, first year, last year, normalisation, aggregation, missing, imputation,
 #  imputation_group, carry_forward_years, outliers, winsorise_max, classes, ties)
 VERSIONS = [
-    ("A", 2016, 2017, "goalposts", "weighted_arithmetic", "zero", "none", "group_code", 1,
-     "none", 5, "absolute", "min"),
-    ("B", 2018, 2018, "minmax", "weighted_arithmetic", "reweight", "mean", "unit_kind", 1,
-     "winsorise_log", 5, "relative_to_mean", "dense"),
-    ("C", 2019, 2020, "minmax_pooled", "weighted_arithmetic", "propagate", "carry_forward>median",
-     "group_code", 2, "winsorise", 3, "absolute", "first"),
-    ("D", 2021, 2021, "zscore", "weighted_arithmetic", "reweight", "group_mean", "group_code", 1,
-     "log", 5, "absolute", "max"),
-    ("E", 2022, 2023, "percentile", "weighted_geometric", "zero", "carry_forward>group_median",
-     "group_code", 1, "none", 5, "relative_to_mean", "min"),
+    (
+        "A",
+        2016,
+        2017,
+        "goalposts",
+        "weighted_arithmetic",
+        "zero",
+        "none",
+        "group_code",
+        1,
+        "none",
+        5,
+        "absolute",
+        "min",
+    ),
+    (
+        "B",
+        2018,
+        2018,
+        "minmax",
+        "weighted_arithmetic",
+        "reweight",
+        "mean",
+        "unit_kind",
+        1,
+        "winsorise_log",
+        5,
+        "relative_to_mean",
+        "dense",
+    ),
+    (
+        "C",
+        2019,
+        2020,
+        "minmax_pooled",
+        "weighted_arithmetic",
+        "propagate",
+        "carry_forward>median",
+        "group_code",
+        2,
+        "winsorise",
+        3,
+        "absolute",
+        "first",
+    ),
+    (
+        "D",
+        2021,
+        2021,
+        "zscore",
+        "weighted_arithmetic",
+        "reweight",
+        "group_mean",
+        "group_code",
+        1,
+        "log",
+        5,
+        "absolute",
+        "max",
+    ),
+    (
+        "E",
+        2022,
+        2023,
+        "percentile",
+        "weighted_geometric",
+        "zero",
+        "carry_forward>group_median",
+        "group_code",
+        1,
+        "none",
+        5,
+        "relative_to_mean",
+        "min",
+    ),
 ]
 
 # (code, numerator, denominator, multiplier, direction, transform, lower, upper, target)
@@ -96,7 +161,12 @@ OVERRIDES = {
 }
 CLASS_CUTOFFS = {
     "absolute": [("A", 60, 1), ("B", 40, 2), ("C", 0, 3)],
-    "relative_to_mean": [("leader", 125, 1), ("strong", 100, 2), ("moderate", 70, 3), ("emerging", 0, 4)],
+    "relative_to_mean": [
+        ("leader", 125, 1),
+        ("strong", 100, 2),
+        ("moderate", 70, 3),
+        ("emerging", 0, 4),
+    ],
     "zscore": [("A", 20, 1), ("B", -10, 2), ("C", -1000, 3)],
 }
 
@@ -136,16 +206,40 @@ def write_all_methods(folder: Path, seed: int = 7, missing_rate: float = 0.08) -
     units = _units()
     _write(
         folder / "units.csv",
-        ["unit_code", "unit_name", "unit_kind", "group_code", "group_name",
-         "valid_from_data_year", "valid_to_data_year"],
+        [
+            "unit_code",
+            "unit_name",
+            "unit_kind",
+            "group_code",
+            "group_name",
+            "valid_from_data_year",
+            "valid_to_data_year",
+        ],
         units,
     )
     _write(
         folder / "unit_changes.csv",
-        ["change_id", "effective_by", "old_code", "old_name", "new_code", "new_name",
-         "change_type", "note"],
         [
-            [1, "2019-01-01", "U05", "Unit 5", "U37", "Unit 37 (was U05)", "county_to_district", ""],
+            "change_id",
+            "effective_by",
+            "old_code",
+            "old_name",
+            "new_code",
+            "new_name",
+            "change_type",
+            "note",
+        ],
+        [
+            [
+                1,
+                "2019-01-01",
+                "U05",
+                "Unit 5",
+                "U37",
+                "Unit 37 (was U05)",
+                "county_to_district",
+                "",
+            ],
             [2, "2020-01-01", "U20", "Unit 20", "U21", "Unit 21", "abolished_merged", ""],
             [3, "2018-01-01", "U10", "Unit 10 (old name)", "U10", "Unit 10", "rename", ""],
         ],
@@ -156,45 +250,137 @@ def write_all_methods(folder: Path, seed: int = 7, missing_rate: float = 0.08) -
         [[code, code, code, "", "unit"] for code in VARIABLES],
     )
     methodology, framework, indicators, goalposts, cutoffs = [], [], [], [], []
-    for (version, first, last, norm, agg, missing, imputation, group, carry, outliers, winmax,
-         classes, ties) in VERSIONS:
-        methodology.append([version, first, last, 1, norm, agg, missing, imputation, group, carry,
-                            outliers, 2.0, 3.5, winmax, classes, ties, f"scenario {version}"])
+    for (
+        version,
+        first,
+        last,
+        norm,
+        agg,
+        missing,
+        imputation,
+        group,
+        carry,
+        outliers,
+        winmax,
+        classes,
+        ties,
+    ) in VERSIONS:
+        methodology.append(
+            [
+                version,
+                first,
+                last,
+                1,
+                norm,
+                agg,
+                missing,
+                imputation,
+                group,
+                carry,
+                outliers,
+                2.0,
+                3.5,
+                winmax,
+                classes,
+                ties,
+                f"scenario {version}",
+            ]
+        )
         tree = FLAT_FRAMEWORK if version in ("A", "B") else DEEP_FRAMEWORK
         for order, (node, parent, node_type, weight, node_agg) in enumerate(tree):
-            framework.append([version, node, parent, node_type, node, node, weight, order, node_agg])
+            framework.append(
+                [version, node, parent, node_type, node, node, weight, order, node_agg]
+            )
         for code, num, den, mult, direction, transform, low, high, target in INDICATORS:
             override = OVERRIDES.get((version, code), ("", "", ""))
-            indicators.append([version, code, code, code, num, den, mult, direction, transform,
-                               "", "", "", *override])
+            indicators.append(
+                [
+                    version,
+                    code,
+                    code,
+                    code,
+                    num,
+                    den,
+                    mult,
+                    direction,
+                    transform,
+                    "",
+                    "",
+                    "",
+                    *override,
+                ]
+            )
             goalposts.append([version, code, low, high, target])
         scheme = "zscore" if norm == "zscore" else classes
         cutoffs.extend([version, *cut] for cut in CLASS_CUTOFFS[scheme])
     _write(
         folder / "methodology.csv",
-        ["methodology_version", "first_evaluation_year", "last_evaluation_year", "data_year_lag",
-         "normalisation", "aggregation", "missing_values", "imputation", "imputation_group",
-         "carry_forward_years", "outlier_treatment", "outlier_skewness", "outlier_kurtosis",
-         "outlier_winsorise_max", "class_scheme", "rank_ties", "description"],
+        [
+            "methodology_version",
+            "first_evaluation_year",
+            "last_evaluation_year",
+            "data_year_lag",
+            "normalisation",
+            "aggregation",
+            "missing_values",
+            "imputation",
+            "imputation_group",
+            "carry_forward_years",
+            "outlier_treatment",
+            "outlier_skewness",
+            "outlier_kurtosis",
+            "outlier_winsorise_max",
+            "class_scheme",
+            "rank_ties",
+            "description",
+        ],
         methodology,
     )
     _write(
         folder / "framework.csv",
-        ["methodology_version", "node_code", "parent_code", "node_type", "name_zh", "name_en",
-         "weight", "sort_order", "aggregation"],
+        [
+            "methodology_version",
+            "node_code",
+            "parent_code",
+            "node_type",
+            "name_zh",
+            "name_en",
+            "weight",
+            "sort_order",
+            "aggregation",
+        ],
         framework,
     )
     _write(
         folder / "indicators.csv",
-        ["methodology_version", "indicator_code", "name_zh", "name_en", "numerator_variable",
-         "denominator_variable", "multiplier", "direction", "transform", "unit", "formula",
-         "published", "normalisation", "imputation", "outlier_treatment"],
+        [
+            "methodology_version",
+            "indicator_code",
+            "name_zh",
+            "name_en",
+            "numerator_variable",
+            "denominator_variable",
+            "multiplier",
+            "direction",
+            "transform",
+            "unit",
+            "formula",
+            "published",
+            "normalisation",
+            "imputation",
+            "outlier_treatment",
+        ],
         indicators,
     )
     _write(
         folder / "goalposts.csv",
-        ["methodology_version", "indicator_code", "lower_goalpost", "upper_goalpost",
-         "target_value"],
+        [
+            "methodology_version",
+            "indicator_code",
+            "lower_goalpost",
+            "upper_goalpost",
+            "target_value",
+        ],
         goalposts,
     )
     _write(
