@@ -371,6 +371,11 @@ def _check_result(
     )
 
 
+def _pandas(frame: Any) -> pd.DataFrame:
+    """A pandas frame; a polars frame (or anything with `to_pandas`) is converted."""
+    return frame if isinstance(frame, pd.DataFrame) else frame.to_pandas()
+
+
 def check_names(table: str, config: GateConfig | None = None) -> dict[str, str]:
     """The checks of a table and their configured severities, in the order they run."""
     name = table_name(table)
@@ -398,9 +403,10 @@ def run_gate(
       county_transitions: `county_transitions`, `county_scores` (this year and the year before,
         or the year before as `previous_county_scores`), optionally `lineage`;
       province_summary: `province_summary`, `county_scores`, optionally `county_transitions`.
-    Extra columns (contact details, say) are dropped unread.
+    Frames may be pandas or polars. Extra columns (contact details, say) are dropped unread.
     """
     started = time.monotonic()
+    frames = {key: _pandas(frame) for key, frame in frames.items()}
     context = context or GateContext()
     name = table_name(table)
     suite = get_suite(name)

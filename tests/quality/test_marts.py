@@ -475,3 +475,14 @@ def test_lineage_may_be_the_indicator_points_mart(frames, run_quiet, reference):
     assert f"general_budget_exp: {form_file('130126', 2020)} row {rows['general_budget_exp']}" in (
         finding.sources
     )
+
+
+def test_polars_frames_are_accepted(frames, run_quiet):
+    import polars as pl
+
+    summary = frames.summary_2021.assign(class_a=frames.summary_2021["class_a"] + 1)
+    polars_frames = {key: pl.from_pandas(frame) for key, frame in frames.summary(summary).items()}
+
+    report = run_quiet("province_summary", polars_frames)
+
+    assert [f.variable_or_indicator for f in report.findings] == ["class_a"]
