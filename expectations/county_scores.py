@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from expectations._base import (
@@ -54,9 +55,9 @@ def points_column(reference: Reference, node_code: str) -> str:
 
 
 def columns(reference: Reference) -> list[str]:
-    """Every column the mart must have."""
-    nodes = reference.dimensions + reference.indicator_codes
-    return [*KEY_COLUMNS, *(points_column(reference, node) for node in nodes), *RESULT_COLUMNS]
+    """Every column the mart must have: keys, the points of every node, results."""
+    points = [points_column(reference, node) for node in reference.nodes]
+    return [*KEY_COLUMNS, *points, *RESULT_COLUMNS]
 
 
 def normalised_scores(frame: pd.DataFrame, reference: Reference) -> pd.DataFrame:
@@ -223,10 +224,10 @@ def methodology_version_known(d: ScoresInputs) -> CheckPlan:
 
 
 def _points_long(d: ScoresInputs) -> pd.DataFrame:
-    """One row per county and node (indicator, dimension, total) with its points and maximum."""
+    """One row per county and node (indicators, inner nodes, total) with points and maximum."""
     reference = d.reference
     parts = []
-    for node in [*reference.indicator_codes, *reference.dimensions, reference.total_code]:
+    for node in [*reference.nodes, reference.total_code]:
         column = points_column(reference, node)
         parts.append(
             pd.DataFrame(
@@ -243,20 +244,66 @@ def _points_long(d: ScoresInputs) -> pd.DataFrame:
     return frame
 
 
+def expected_node_points(reference: Reference, scores: pd.DataFrame, node: str) -> pd.Series:
+    """A node's points from its children's, by the node's aggregation and the methodology's
+    treatment of missing children (as the scoring engine aggregates them)."""
+    children = reference.children[node]
+    points = scores[[points_column(reference, child) for child in children]].astype(float)
+    maxima = pd.Series([reference.max_points[child] for child in children], index=points.columns)
+    node_points, missing = reference.max_points[node], reference.missing_values
+    available = points.notna()
+    if missing == "zero":
+        points, available = points.fillna(0.0), available | True
+    if reference.aggregation(node) == "weighted_geometric":
+        child_scores = points / maxima
+        weights = available * maxima
+        logs = np.log(child_scores.where(child_scores > 0)).fillna(0.0)
+        expected = node_points * np.exp((weights * logs).sum(axis=1) / weights.sum(axis=1))
+        expected = expected.mask(((child_scores <= 0) & available).any(axis=1), 0.0)
+    else:
+        weight_available = (available * maxima).sum(axis=1)
+        reweighted = points.sum(axis=1) * node_points / weight_available
+        expected = reweighted if missing == "reweight" else points.sum(axis=1)
+    if missing == "propagate":
+        return expected.where(available.all(axis=1))
+    return expected.where(available.any(axis=1))
+
+
+def aggregation_text(reference: Reference, node: str) -> str:
+    """How a node's points follow from its children's, for people."""
+    children = ", ".join(reference.children[node])
+    if reference.aggregation(node) == "weighted_geometric":
+        text = (
+            f"{fmt(reference.max_points[node])} times the weighted geometric mean of the "
+            f"scores of {children}"
+        )
+    else:
+        text = f"the sum of the points of {children}"
+    if reference.missing_values == "reweight":
+        text += ", missing ones reweighted"
+    return text
+
+
 def _range_text(row: Mapping[str, Any]) -> str:
     return f"between 0 and {fmt(row['max_points'])} points (seeds/framework.csv)"
 
 
-@suite.check("points_present", "every indicator, dimension and total has points")
+@suite.check(
+    "points_present",
+    "every unit has a total; other nodes too where missing values propagate (methodology)",
+)
 def points_present(d: ScoresInputs) -> CheckPlan:
     gxe = gx_expectations()
+    frame = _points_long(d)
+    if d.reference.missing_values != "propagate":  # a missing indicator is scored or reweighted
+        frame = frame.loc[frame["item"] == d.reference.total_code]
 
     def locate(row: Mapping[str, Any]) -> Location:
         return Location(row["county_code"], row["item"], None, _range_text(row))
 
     return CheckPlan(
-        frame=_points_long(d),
-        frame_name="points",
+        frame=frame,
+        frame_name="points_present",
         expectations=[gxe.ExpectColumnValuesToNotBeNull(column="points")],
         locate=locate,
     )
@@ -283,24 +330,24 @@ def points_within_range(d: ScoresInputs) -> CheckPlan:
     )
 
 
-@suite.check("points_add_up", "indicator points add up to their dimension, dimensions to the total")
+@suite.check(
+    "points_add_up",
+    "each node's points follow from its children's: their sum (dimensions, total), or a "
+    "weighted geometric mean where the framework says so",
+)
 def points_add_up(d: ScoresInputs) -> CheckPlan:
     reference, scores = d.reference, d.scores
-    comparisons = []
-    for parent in [*reference.dimensions, reference.total_code]:
-        children = reference.children[parent]
-        child_points = scores[[points_column(reference, child) for child in children]]
-        comparisons.append(
-            compare(
-                scores["county_code"],
-                parent,
-                scores[points_column(reference, parent)],
-                child_points.sum(axis=1, skipna=False),
-                f"the sum of the points of {', '.join(children)}",
-                d.tolerance,
-            )
+    return comparison_plan(
+        compare(
+            scores["county_code"],
+            node,
+            scores[points_column(reference, node)],
+            expected_node_points(reference, scores, node),
+            aggregation_text(reference, node),
+            d.tolerance,
         )
-    return comparison_plan(comparisons)
+        for node in reference.inner_nodes
+    )
 
 
 @suite.check(

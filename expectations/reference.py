@@ -40,7 +40,8 @@ def _optional_int(text: str) -> int | None:
 
 @dataclass(frozen=True)
 class Reference:
-    """The seeds the gate needs, as pandas frames with string cells."""
+    """The seeds the gate needs, as pandas frames with string cells; `version` is set once cut
+    to the methodology version of an evaluation year (`for_evaluation_year`)."""
 
     framework: pd.DataFrame
     class_cutoffs: pd.DataFrame
@@ -49,6 +50,7 @@ class Reference:
     base_variables: pd.DataFrame
     indicators: pd.DataFrame
     methodology: pd.DataFrame
+    version: str | None = None
 
     @classmethod
     def load(cls, dataset_dir: Path | str | None = None) -> Reference:
@@ -76,24 +78,10 @@ class Reference:
             framework=_of_version(self.framework, version),
             indicators=_of_version(self.indicators, version),
             class_cutoffs=_of_version(self.class_cutoffs, version),
+            version=version,
         )
 
     # -- the indicator tree -------------------------------------------------------------------
-
-    @cached_property
-    def max_points(self) -> dict[str, float]:
-        """The points of every node of the indicator tree (TOTAL, dimensions, indicators)."""
-        return {row.node_code: float(row.weight) for row in self.framework.itertuples()}
-
-    @cached_property
-    def dimensions(self) -> list[str]:
-        """The dimension codes in their published order."""
-        return self._nodes("dimension")
-
-    @cached_property
-    def indicator_codes(self) -> list[str]:
-        """The indicator codes in their published order."""
-        return self._nodes("indicator")
 
     @cached_property
     def total_code(self) -> str:
@@ -102,12 +90,76 @@ class Reference:
 
     @cached_property
     def children(self) -> dict[str, list[str]]:
-        """Each node's children in the indicator tree."""
+        """Each inner node's children in the indicator tree, in their published order."""
         tree: dict[str, list[str]] = {}
         for row in self.framework.sort_values("sort_order", key=_as_int).itertuples():
             if row.parent_code:
                 tree.setdefault(row.parent_code, []).append(row.node_code)
         return tree
+
+    @cached_property
+    def nodes(self) -> list[str]:
+        """Every node below the root, top-down (dimensions, ..., indicators)."""
+        order, level = [], [self.total_code]
+        while level:
+            level = [child for node in level for child in self.children.get(node, [])]
+            order.extend(level)
+        return order
+
+    @cached_property
+    def inner_nodes(self) -> list[str]:
+        """The nodes with children, top-down, the root last."""
+        return [node for node in self.nodes if node in self.children] + [self.total_code]
+
+    @cached_property
+    def dimensions(self) -> list[str]:
+        """The root's children (the dimensions) in their published order."""
+        return self.children.get(self.total_code, [])
+
+    @cached_property
+    def indicator_codes(self) -> list[str]:
+        """The indicators (the leaves of the tree) in their published order."""
+        return [node for node in self.nodes if node not in self.children]
+
+    def leaves_under(self, node: str) -> list[str]:
+        """The indicators under a node (itself, if it is one)."""
+        if node not in self.children:
+            return [node]
+        return [leaf for child in self.children[node] for leaf in self.leaves_under(child)]
+
+    @cached_property
+    def max_points(self) -> dict[str, float]:
+        """Each node's points: the root's weight, shared out among siblings in proportion to
+        their weights (weights may be points, as in Hebei, or relative weights)."""
+        weights = {row.node_code: float(row.weight) for row in self.framework.itertuples()}
+        points = {self.total_code: weights[self.total_code]}
+        for node in [self.total_code, *self.nodes]:
+            children = self.children.get(node, [])
+            total = sum(weights[child] for child in children)
+            for child in children:
+                points[child] = points[node] * weights[child] / total
+        return points
+
+    def aggregation(self, node: str) -> str:
+        """How a node combines its children: its own `aggregation`, else the methodology's."""
+        if "aggregation" in self.framework.columns:
+            own = self.framework.loc[self.framework["node_code"] == node, "aggregation"]
+            if len(own) and str(own.iloc[0]).strip():
+                return str(own.iloc[0]).strip()
+        return self._methodology_setting("aggregation", "weighted_arithmetic")
+
+    @property
+    def missing_values(self) -> str:
+        """How the methodology treats a missing indicator: zero, propagate or reweight."""
+        return self._methodology_setting("missing_values", "zero")
+
+    def _methodology_setting(self, column: str, default: str) -> str:
+        rows = self.methodology
+        if self.version is not None:
+            rows = rows.loc[rows["methodology_version"] == self.version]
+        if column in rows.columns and len(rows) and str(rows[column].iloc[0]).strip():
+            return str(rows[column].iloc[0]).strip()
+        return default
 
     @cached_property
     def indicator_variables(self) -> dict[str, list[str]]:
@@ -118,10 +170,6 @@ class Reference:
             ]
             for row in self.indicators.itertuples()
         }
-
-    def _nodes(self, node_type: str) -> list[str]:
-        nodes = self.framework[self.framework["node_type"] == node_type]
-        return nodes.sort_values("sort_order", key=_as_int)["node_code"].tolist()
 
     # -- methodology, classes -----------------------------------------------------------------
 

@@ -160,12 +160,10 @@ class _Lineage:
         return "; ".join(sorted(set(rows["file_name"]))), None, "; ".join(listed)
 
     def _indicators_under(self, item: str | None) -> list[str] | None:
-        reference = self.reference
-        if item in reference.indicator_codes:
-            return [item]
-        if item in reference.dimensions:
-            return reference.children[item]
-        return None
+        """The indicators behind a node of the tree; None for the total or any other field."""
+        if item is None or item == self.reference.total_code:
+            return None
+        return self.reference.leaves_under(item) if item in self.reference.max_points else None
 
     def _primary(self, rows: pd.DataFrame, item: str | None) -> Any:
         """The numerator's row of an indicator: the value the points mostly follow."""

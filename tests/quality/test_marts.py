@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 import yaml
 
 from orchestration.quality import load_gate_config
 from orchestration.quality.config import DEFAULT_CONFIG_PATH
-from tests.quality.factory import expert_file, form_file, variable_rows
+from tests.quality.factory import expert_file, form_file, ranked, variable_rows
 
 
 def changed(frame: pd.DataFrame, county: str, **values: object) -> pd.DataFrame:
@@ -93,11 +94,11 @@ SCORES_DEFECTS = [
         "B (A from 80, B from 60, C below 60 points, by the total)",
     ),
     MartDefect(
-        "points missing",
-        lambda s: (changed(s, "130129", points_m1=None), "130129"),
+        "total missing",
+        lambda s: (changed(s, "130129", total_points=None), "130129"),
         "points_present",
-        "M1",
-        "between 0 and 5 points",
+        "TOTAL",
+        "between 0 and 100 points",
     ),
     MartDefect(
         "county missing",
@@ -486,3 +487,55 @@ def test_polars_frames_are_accepted(frames, run_quiet):
     report = run_quiet("province_summary", polars_frames)
 
     assert [f.variable_or_indicator for f in report.findings] == ["class_a"]
+
+
+def test_missing_indicator_scored_zero_passes(frames, run_quiet, reference):
+    """hebei_v1 scores a missing indicator as zero: no points for it, and its parents add up."""
+    scores = frames.scores_2021.copy()
+    county = scores["county_code"] == "130129"
+    lost = float(scores.loc[county, "points_m1"].iloc[0])
+    scores.loc[county, "points_m1"] = None
+    scores.loc[county, ["points_management", "total_points"]] -= lost
+
+    report = run_quiet("county_scores", frames.scores(ranked(reference, scores)))
+
+    assert report.passed, report.summary()
+
+
+def test_geometric_aggregation_is_followed(frames, run_quiet, reference):
+    """A framework may combine a node's children by a weighted geometric mean."""
+    framework = reference.framework.copy()
+    framework.loc[framework["node_code"] == "MANAGEMENT", "aggregation"] = "weighted_geometric"
+    geometric = replace(reference, framework=framework)
+    scores = frames.scores_2021.copy()
+    children = ["points_m1", "points_m2", "points_m3"]
+    mean_score = (np.log(scores[children] / 5.0).sum(axis=1) / 3).map(np.exp)
+    scores["total_points"] += 15 * mean_score - scores["points_management"]
+    scores["points_management"] = 15 * mean_score
+    scores = ranked(reference, scores)
+
+    passed = run_quiet("county_scores", frames.scores(scores), reference=geometric)
+    summed = run_quiet("county_scores", frames.scores(scores))
+
+    assert passed.passed, passed.summary()
+    findings = summed.check("points_add_up").findings
+    assert {f.variable_or_indicator for f in findings} == {"MANAGEMENT"}
+    assert "the sum of the points of M1, M2, M3" in findings[0].expected
+
+
+def test_reweighted_missing_indicator_is_followed(frames, run_quiet, reference):
+    """Under missing_values = reweight, the available children's points are scaled up."""
+    methodology = reference.methodology.assign(missing_values="reweight")
+    reweighting = replace(reference, methodology=methodology)
+    scores = frames.scores_2021.copy()
+    county = scores["county_code"] == "130129"
+    row = scores.loc[county].iloc[0]
+    management = (row["points_m2"] + row["points_m3"]) * 15 / 10
+    scores.loc[county, "total_points"] += management - row["points_management"]
+    scores.loc[county, ["points_m1", "points_management"]] = [None, management]
+
+    report = run_quiet(
+        "county_scores", frames.scores(ranked(reference, scores)), reference=reweighting
+    )
+
+    assert report.passed, report.summary()
