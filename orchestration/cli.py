@@ -74,6 +74,15 @@ def _ensure_inbox(years: list[int]) -> None:
     print(f"  demo submissions written in {time.perf_counter() - started:.1f} s", flush=True)
 
 
+def _alert_failed_run(result, year: int) -> None:
+    """A run that failed or was blocked alerts (the UI's run-failure sensor needs a daemon)."""
+    from orchestration.quality import alert_run_failure
+
+    failures = [event.message or "" for event in result.all_events if event.is_step_failure]
+    message = "; ".join(failures)[:2000] or "the run did not complete"
+    alert_run_failure(result.run_id, "annual_run", message, str(year))
+
+
 def run_years(years: list[int], *, demo_if_empty: bool = True) -> dict[int, bool]:
     """Materialize the annual run for each evaluation year in order; True where it published."""
     import dagster as dg
@@ -101,6 +110,8 @@ def run_years(years: list[int], *, demo_if_empty: bool = True) -> dict[int, bool
             dagster_logger.removeHandler(handler)
         published = result.success
         outcomes[year] = published
+        if not published:
+            _alert_failed_run(result, year)
         status = "published" if published else "NOT published (see the failures above)"
         print(f"  {year}: {status} in {time.perf_counter() - started:.1f} s", flush=True)
     return outcomes

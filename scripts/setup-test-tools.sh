@@ -1,13 +1,17 @@
 #!/usr/bin/env bash
-# Tools the tests need beyond Python packages: Debian's headless Chromium (report pages).
+# Tools the tests need beyond Python packages: Debian's headless Chromium (report pages) and a
+# Chinese font so that page screenshots show characters rather than boxes.
 set -euo pipefail
-if ! command -v chromium >/dev/null 2>&1; then
+missing=()
+command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+[ -d /usr/share/fonts/truetype/wqy ] || missing+=(fonts-wqy-microhei)
+if [ ${#missing[@]} -gt 0 ]; then
     if command -v apt-get >/dev/null 2>&1; then
-        echo "setup: installing chromium (headless browser for the report tests)"
+        echo "setup: installing ${missing[*]} (headless browser and fonts for the report tests)"
         SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
         $SUDO apt-get update -qq >/dev/null 2>&1 || true
-        DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium >/dev/null
+        DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${missing[@]}" >/dev/null
     else
-        echo "setup: chromium not found and no apt-get; browser tests will be skipped" >&2
+        echo "setup: ${missing[*]} not found and no apt-get; browser tests will be skipped" >&2
     fi
 fi

@@ -9,6 +9,7 @@ from orchestration.partitions import evaluation_years
 from orchestration.publish import publish_year
 from orchestration.resources import dbt_project
 from orchestration.settings import current_paths
+from orchestration.warehouse import connect_work_db
 
 PUBLISHED_MART_TABLES = (
     "county_scores",
@@ -34,6 +35,24 @@ def tables_comparing_with_previous_year() -> list[str]:
     return sorted(flagged)
 
 
+def gate_status_of(evaluation_year: int) -> str:
+    """'passed', or 'passed with warnings', from the year's rows of marts.data_quality_status."""
+    with connect_work_db(current_paths().work_db, read_only=True) as con:
+        exists = con.execute(
+            "select count(*) from duckdb_tables() "
+            "where schema_name = 'marts' and table_name = 'data_quality_status'"
+        ).fetchone()[0]
+        if not exists:
+            return "not checked"
+        statuses = {row[0] for row in con.execute(
+            "select status from marts.data_quality_status where evaluation_year = ?",
+            [evaluation_year],
+        ).fetchall()}
+    if not statuses:
+        return "not checked"
+    return "passed with warnings" if "warnings" in statuses else "passed"
+
+
 @dg.asset(
     partitions_def=evaluation_years,
     group_name="publish",
@@ -49,6 +68,7 @@ def published_mart(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
         int(context.partition_key),
         tables_following_year=tables_comparing_with_previous_year(),
         run_id=context.run_id,
+        gate_status=gate_status_of(int(context.partition_key)),
         parquet_dir=paths.mart_parquet_dir,
     )
     context.log.info(
