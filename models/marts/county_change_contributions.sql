@@ -10,17 +10,20 @@
     either year's framework: the indicator's contribution to the county's total this year and
     the year before (int_node_contributions), and its part of the score change. The parts add up
     to the county's score change (county_transitions.score_change); an indicator only in one
-    year's framework contributes all of its contribution. Built for the year being run and the
+    year's framework contributes all of its contribution. Order a county's rows by
+    abs(contribution_change) to see what drove its change. Built for the year being run and the
     year after it, whose changes compare against it. -#}
 with
 
 node_contributions as (
     select * from {{ ref('int_node_contributions') }}
     where node_type = 'indicator'
+        and {{ evaluation_year_filter('evaluation_year', following=1, preceding=1) }}
 ),
 
 indicator_points as (
     select * from {{ ref('int_indicator_points') }}
+    where {{ evaluation_year_filter('evaluation_year', following=1, preceding=1) }}
 ),
 
 predecessors as (
@@ -97,16 +100,21 @@ paired as (
         and this_year.indicator_code = previous_year.indicator_code
 ),
 
+score_changes as (
+    -- a group-by and a join: a window over each county's few rows is far slower in DuckDB
+    select evaluation_year, county_code, sum(contribution_change) as score_change
+    from paired
+    group by evaluation_year, county_code
+),
+
 final as (
     select
-        *,
-        sum(contribution_change) over (partition by evaluation_year, county_code)
-            as score_change,
-        rank() over (
-            partition by evaluation_year, county_code
-            order by abs(contribution_change) desc
-        ) as change_rank
+        paired.*,
+        score_changes.score_change
     from paired
+    inner join score_changes
+        on paired.evaluation_year = score_changes.evaluation_year
+        and paired.county_code = score_changes.county_code
 )
 
 select * from final

@@ -13,7 +13,9 @@
     z-score of the year), and the indicator value that scores it, undoing the normalisation,
     outlier treatment and transform (null under rank and percentile normalisation, whose scores
     depend on the other units' values). points_headroom is what the total would gain if the
-    indicator reached its best score, where the path to the total is all arithmetic. -#}
+    indicator reached its best score, where the path to the total is all arithmetic. The
+    indicators that close the gap most easily need the smallest normalised_value_needed -
+    normalised_value. -#}
 with
 
 node_contributions as (
@@ -166,11 +168,7 @@ final as (
             as indicator_value_needed,
         case when is_arithmetic_path or is_arithmetic_path is null then
             contribution_factor * (max_points * best_normalised_value - coalesce(indicator_points, 0.0))
-        end as points_headroom,
-        rank() over (
-            partition by evaluation_year, county_code
-            order by normalised_value_needed - coalesce(normalised_value, 0.0) nulls last
-        ) as closing_order
+        end as points_headroom
     from values_needed
 )
 
