@@ -158,6 +158,7 @@ def write_raw_values(
     from orchestration.ingest.raw_store import VALUES_TABLE, ensure_raw_schema
 
     ensure_raw_schema(con)
+    con.execute("set enable_progress_bar = false")
     written = 0
     codes = pl.Series("unit_code", unit_codes, dtype=pl.Utf8)
     for index, data_year in enumerate(data_years):
@@ -170,19 +171,21 @@ def write_raw_values(
                 for name, v in variables.items()
             }
         )
-        long = frame.unpivot(index="unit_code", variable_name="variable_code", value_name="value")
-        long = long.with_columns(pl.col("value").fill_nan(None))
+        long = frame.unpivot(
+            index="unit_code", variable_name="variable_code", value_name="value"
+        ).with_columns(
+            pl.col("value").fill_nan(None),
+            pl.int_range(1, pl.len() + 1, dtype=pl.Int32).alias("row_number"),
+        )
         con.register("_generated", long.to_arrow())
         con.execute(
             f"""
             insert into {VALUES_TABLE} by name
             select {data_year}::integer as data_year, unit_code, variable_code, value,
-                   cast(value as varchar) as raw_text, null as unit_found,
                    1.0 as conversion_factor, value is null as is_missing,
                    'county_form' as layout, 'generated_{data_year}.csv' as file_name,
-                   'generated-{data_year}' as file_sha256, 'values' as sheet,
-                   row_number() over ()::integer as row_number, '数值' as column_name,
-                   'D' as column_letter,
+                   'generated-{data_year}' as file_sha256, 'values' as sheet, row_number,
+                   '数值' as column_name, 'D' as column_letter,
                    timestamp '{data_year + 1}-03-01' as received_at
             from _generated
             """

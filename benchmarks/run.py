@@ -32,11 +32,12 @@ from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
 
+import yaml
+
 from orchestration.settings import DBT_PROJECT_DIR, PROJECT_ROOT
 
 BIN = Path(sys.executable).parent
 SPEED_TARGET_SECONDS = 10.0
-SCALES = {"national": (2_900, 20), "stress": (100_000, 20)}
 # The Monte Carlo at stress scale: replications per year and years (a full 10,000 x 20 years
 # of 100,000 units is 2 x 10^10 ranks; the engine would do it, in hours).
 STRESS_REPLICATIONS = 1_000
@@ -54,10 +55,11 @@ class Measured:
     returncode: int
     stdout: str
     stderr: str
+    timed_out: bool = False
 
     @property
     def ok(self) -> bool:
-        return self.returncode == 0
+        return self.returncode == 0 and not self.timed_out
 
     def result(self) -> dict:
         """The JSON object a `benchmarks.steps` step printed last."""
@@ -65,6 +67,8 @@ class Measured:
         return json.loads(lines[-1]) if lines else {}
 
     def failure(self) -> str:
+        if self.timed_out:
+            return "stopped at the time limit"
         tail = (self.stderr or self.stdout).strip().splitlines()[-6:]
         return f"exit {self.returncode}: " + " | ".join(tail)
 
@@ -76,26 +80,36 @@ def measure(
     timeout: float = STEP_TIMEOUT,
 ) -> Measured:
     """Run a command in its own process group; wall time and peak RSS (the largest of it and
-    its descendants, from wait4)."""
+    its descendants, from wait4). Past `timeout` seconds the group is stopped."""
     with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
         started = time.perf_counter()
         process = subprocess.Popen(
             command, stdout=out, stderr=err, env=env, cwd=cwd, text=True, start_new_session=True
         )
+        timed_out = False
         while True:
             pid, status, usage = os.wait4(process.pid, os.WNOHANG)
             if pid:
                 break
-            if time.perf_counter() - started > timeout:
+            elapsed = time.perf_counter() - started
+            if elapsed > timeout and not timed_out:
+                timed_out = True
                 os.killpg(process.pid, signal.SIGTERM)
-                pid, status, usage = os.wait4(process.pid, 0)
-                break
+            elif timed_out and elapsed > timeout + 15:
+                os.killpg(process.pid, signal.SIGKILL)
             time.sleep(0.05)
         seconds = time.perf_counter() - started
         process.returncode = os.waitstatus_to_exitcode(status)
         out.seek(0)
         err.seek(0)
-        return Measured(seconds, usage.ru_maxrss / 1024, process.returncode, out.read(), err.read())
+        return Measured(
+            min(seconds, timeout) if timed_out else seconds,
+            usage.ru_maxrss / 1024,
+            process.returncode,
+            out.read(),
+            err.read(),
+            timed_out,
+        )
 
 
 def step(name: str, *args: str, env: dict[str, str] | None = None) -> Measured:
@@ -110,26 +124,46 @@ def clean_environment(**extra: str) -> dict[str, str]:
     return env
 
 
-def dbt_build(dataset_dir: Path, work_db: Path, scratch: Path, year: int | None = None) -> Measured:
+def profiles_with_memory_limit(scratch: Path, memory_limit: str) -> Path:
+    """A copy of the project's dbt profile whose DuckDB may use at most `memory_limit` (DuckDB
+    takes 80% of the machine's memory by default; beyond the limit it spills to disk)."""
+    profiles = yaml.safe_load((DBT_PROJECT_DIR / "profiles.yml").read_text(encoding="utf-8"))
+    for profile in profiles.values():
+        for output in profile.get("outputs", {}).values():
+            output.setdefault("settings", {})["memory_limit"] = memory_limit
+    folder = scratch / "dbt_profiles"
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "profiles.yml").write_text(yaml.safe_dump(profiles), encoding="utf-8")
+    return folder
+
+
+def dbt_build(
+    dataset_dir: Path,
+    work_db: Path,
+    scratch: Path,
+    profiles_dir: Path,
+    year: int | None = None,
+    timeout: float = STEP_TIMEOUT,
+) -> Measured:
     """`dbt build` of the project on a working database (every year, or one year and the years
     that depend on it, as the Dagster asset runs it). Unit tests are left out: they check
     formulas on fixed fixtures, the same work at any scale."""
     command = [
-        str(BIN / "dbt"),
-        "build",
-        "--project-dir",
-        str(DBT_PROJECT_DIR),
-        "--profiles-dir",
-        str(DBT_PROJECT_DIR),
-        "--target-path",
-        str(scratch / "dbt_target"),
-        "--log-path",
-        str(scratch / "dbt_logs"),
-    ]
+        str(BIN / "dbt"), "build",
+        "--project-dir", str(DBT_PROJECT_DIR), "--profiles-dir", str(profiles_dir),
+        "--target-path", str(scratch / "dbt_target"), "--log-path", str(scratch / "dbt_logs"),
+        "--exclude", "test_type:unit",
+    ]  # fmt: skip
     if year is not None:
         command += ["--vars", json.dumps({"evaluation_year": year})]
     env = clean_environment(LEAP_WORK_DB=str(work_db), LEAP_DATASET_DIR=str(dataset_dir))
-    return measure(command, env=env, cwd=DBT_PROJECT_DIR)
+    return measure(command, env=env, cwd=DBT_PROJECT_DIR, timeout=timeout)
+
+
+def dbt_progress(measured: Measured) -> str:
+    """How far a dbt run got: its last "N of M" line."""
+    done = re.findall(r"\b(\d+) of (\d+) (?:OK|PASS|WARN|ERROR|FAIL)", measured.stdout)
+    return f"dbt had finished {done[-1][0]} of {done[-1][1]} nodes" if done else ""
 
 
 # --- the report ------------------------------------------------------------------------------
@@ -145,7 +179,7 @@ def figure(label: str, measured: Measured | None = None, note: str = "") -> None
         say(f"  {label:<58} {note}")
         return
     if not measured.ok:
-        say(f"  {label:<58} FAILED after {measured.seconds:.1f} s ({measured.failure()})")
+        say(f"  {label:<58} FAILED after {measured.seconds:.1f} s ({measured.failure()}) {note}")
         return
     say(f"  {label:<58} {measured.seconds:8.1f} s  {measured.peak_mb:8.0f} MB peak  {note}")
 
@@ -246,90 +280,107 @@ def main_job(scratch: Path) -> None:
     query_latencies(warehouse / "mart.duckdb", "main", 2024, "130123")
 
 
-def scale(
-    name: str,
-    scratch: Path,
-    replications: int,
-    mc_years: int | None = None,
-    units: int | None = None,
-) -> None:
-    units = units or SCALES[name][0]
-    years = SCALES[name][1]
-    folder = scratch / name
+@dataclass(frozen=True)
+class Scale:
+    """A generated dataset's size and how the benchmark runs it."""
+
+    number: int
+    name: str
+    units: int
+    years: int
+    replications: int
+    uncertainty_years: int | None  # the last N years; None: every year
+    dbt_timeout: float
+
+
+def scale(spec: Scale, scratch: Path, memory_limit: str) -> None:
+    """Generate, score with dbt, run the uncertainty, correct one year, query."""
+    folder = scratch / spec.name
     say(
-        f"\n{'3' if name == 'national' else '4'}. {name.capitalize()} scale: {units:,} units x "
-        f"{years} years x 17 indicators (generated)"
+        f"\n{spec.number}. {spec.name.capitalize()} scale: {spec.units:,} units x {spec.years} "
+        f"years x 17 indicators (generated; DuckDB memory limit {memory_limit})"
     )
     generated = step(
-        "generate", "--folder", str(folder), "--units", str(units), "--years", str(years)
+        "generate", "--folder", str(folder), "--units", str(spec.units), "--years", str(spec.years)
     )
     figure("generate the submissions (raw.submitted_values)", generated)
     if not generated.ok:
         return
+    engine = step("mc-speed", "--units", str(spec.units), "--replications", str(spec.replications))
+    note = uncertainty_note(engine)
+    figure("uncertainty engine alone, one year of generated values", engine, note)
     info = generated.result()
     dataset_dir, work_db = Path(info["dataset_dir"]), Path(info["work_db"])
     evaluation_years = info["evaluation_years"]
-    built = dbt_build(dataset_dir, work_db, folder)
-    figure("dbt build, every year (seeds, models, tests)", built)
+    profiles = profiles_with_memory_limit(folder, memory_limit)
+    built = dbt_build(dataset_dir, work_db, folder, profiles, timeout=spec.dbt_timeout)
+    figure("dbt build, every year (seeds, models, tests)", built, dbt_progress(built))
     if not built.ok:
         return
-    size_mb = work_db.stat().st_size / 2**20
-    say(f"    working database: {size_mb:,.0f} MB")
-    mc_span = evaluation_years if mc_years is None else evaluation_years[-mc_years:]
-    uncertainty = step(
-        "mc-years",
-        "--work-db",
-        str(work_db),
-        "--years",
-        ",".join(str(year) for year in mc_span),
-        "--replications",
-        str(replications),
-    )
-    if uncertainty.ok:
-        result = uncertainty.result()
-        note = (
-            f"{result['replications']:,} replications x {result['years']} year(s): "
-            f"{result['seconds_per_year']:.1f} s/year, "
-            f"{result['replications_per_second']:,.0f} replications/s"
-        )
-    else:
-        note = ""
-    figure(f"uncertainty, {len(mc_span)} year(s)", uncertainty, note)
+    say(f"    working database: {work_db.stat().st_size / 2**20:,.0f} MB")
+    span = evaluation_years[-(spec.uncertainty_years or len(evaluation_years)) :]
+    uncertainty = uncertainty_of(work_db, span, spec.replications)
+    figure(f"uncertainty, {len(span)} year(s)", uncertainty, uncertainty_note(uncertainty))
 
     year = CORRECTED_EVALUATION_YEAR
     corrected = step("correct", "--work-db", str(work_db), "--data-year", str(year - 1))
     if not corrected.ok:
         figure(f"correction of {year}", corrected)
         return
-    rows = corrected.result()["rows_added"]
-    rebuilt = dbt_build(dataset_dir, work_db, folder, year)
+    rebuilt = dbt_build(dataset_dir, work_db, folder, profiles, year, timeout=spec.dbt_timeout)
     figure(
         f"correction of {year}: dbt build of {year} and what depends on it",
         rebuilt,
-        f"({rows:,} corrected values)",
+        f"({corrected.result()['rows_added']:,} corrected values) {dbt_progress(rebuilt)}",
     )
-    redone = step(
-        "mc-years",
-        "--work-db",
-        str(work_db),
-        "--years",
-        str(year),
-        "--replications",
-        str(replications),
-    )
-    figure(f"correction of {year}: its uncertainty", redone)
+    redone = uncertainty_of(work_db, [year], spec.replications)
+    figure(f"correction of {year}: its uncertainty", redone, uncertainty_note(redone))
     say("  README queries on the working marts (open connection, median of 20 runs):")
     query_latencies(work_db, "marts", evaluation_years[-1], info["first_unit"])
 
 
+def uncertainty_of(work_db: Path, years: list[int], replications: int) -> Measured:
+    """The `rank_uncertainty` asset's work for these years (read, Monte Carlo, write)."""
+    listed = ",".join(str(year) for year in years)
+    return step(
+        "mc-years", "--work-db", str(work_db), "--years", listed,
+        "--replications", str(replications),
+    )  # fmt: skip
+
+
+def uncertainty_note(measured: Measured) -> str:
+    if not measured.ok:
+        return ""
+    result = measured.result()
+    years = result.get("years", 1)
+    return (
+        f"{result['replications']:,} replications x {years} year(s): "
+        f"{result.get('seconds_per_year', result['seconds']):.1f} s/year, "
+        f"{result['replications_per_second']:,.0f} replications/s"
+    )
+
+
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m benchmarks.run", description=__doc__)
+    parser = argparse.ArgumentParser(
+        prog="python -m benchmarks.run",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     parser.add_argument("--skip", default="", help="comma-separated: speed,main,national,stress")
     parser.add_argument("--replications", type=int, default=10_000)
-    parser.add_argument("--stress-units", type=int, default=SCALES["stress"][0])
+    parser.add_argument("--stress-units", type=int, default=100_000)
+    parser.add_argument(
+        "--stress-timeout", type=float, default=300, help="seconds allowed per stress dbt build"
+    )
+    parser.add_argument("--memory-limit", default="6GB", help="DuckDB memory limit for dbt")
     parser.add_argument("--keep", type=Path, default=None, help="keep generated data here")
     args = parser.parse_args(argv)
     skip = {part.strip() for part in args.skip.split(",") if part.strip()}
+    scales = [
+        Scale(3, "national", 2_900, 20, args.replications, None, STEP_TIMEOUT),
+        Scale(4, "stress", args.stress_units, 20, STRESS_REPLICATIONS, STRESS_MC_YEARS,
+              args.stress_timeout),
+    ]  # fmt: skip
 
     started = time.perf_counter()
     machine()
@@ -340,10 +391,9 @@ def main(argv: list[str] | None = None) -> int:
             monte_carlo_speed(args.replications)
         if "main" not in skip:
             main_job(scratch)
-        if "national" not in skip:
-            scale("national", scratch, args.replications)
-        if "stress" not in skip:
-            scale("stress", scratch, STRESS_REPLICATIONS, STRESS_MC_YEARS, args.stress_units)
+        for spec in scales:
+            if spec.name not in skip:
+                scale(spec, scratch, args.memory_limit)
     say(
         f"\nbenchmark finished in {(time.perf_counter() - started) / 60:.1f} min; "
         f"load {load()} at the end"
