@@ -14,7 +14,7 @@ submitted_values as (
 final as (
     select
         units_by_year.evaluation_year,
-        units_by_year.data_year,
+        submitted_values.data_year,
         units_by_year.unit_code,
         submitted_values.variable_code,
         submitted_values.value,

@@ -1,3 +1,4 @@
+-- depends_on: {{ ref('methodology') }}
 {{
     config(
         materialized='incremental',
@@ -26,6 +27,7 @@ earlier_indicator_values as (
     select evaluation_year, unit_code, indicator_code, indicator_value
     from {{ ref('int_indicator_values') }}
     where indicator_value is not null
+        and {{ evaluation_year_filter('evaluation_year', preceding=max_carry_forward_years()) }}
 ),
 
 indicator_methods as (

@@ -1,23 +1,15 @@
-{{
-    config(
-        materialized='incremental',
-        unique_key='evaluation_year',
-        incremental_strategy='delete+insert',
-        on_schema_change='sync_all_columns',
-    )
-}}
+{{ config(materialized='view') }}
 {#- Each indicator value after imputation, transform and outlier treatment: the value that is
-    normalised. -#}
+    normalised. A view over every year (its readers filter the years they build, and the filter
+    reaches the tables below): one table fewer to write per year. -#}
 with
 
 imputed as (
     select * from {{ ref('int_indicator_imputed') }}
-    where {{ evaluation_year_filter('evaluation_year') }}
 ),
 
 outlier_treatment as (
     select * from {{ ref('int_outlier_treatment') }}
-    where {{ evaluation_year_filter('evaluation_year') }}
 ),
 
 final as (

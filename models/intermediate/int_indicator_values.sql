@@ -20,8 +20,10 @@ indicator_methods as (
 ),
 
 base_values as (
+    -- the constant data-year filter reaches the staging model's window (see data_year_filter)
     select * from {{ ref('int_base_values') }}
-    where {{ evaluation_year_filter('evaluation_year') }}
+    where {{ data_year_filter('data_year') }}
+        and {{ evaluation_year_filter('evaluation_year') }}
 ),
 
 final as (
