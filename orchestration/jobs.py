@@ -4,11 +4,8 @@ from __future__ import annotations
 
 import dagster as dg
 
-from orchestration.partitions import evaluation_years
-
 annual_run = dg.define_asset_job(
     name="annual_run",
     selection=dg.AssetSelection.all(),
-    partitions_def=evaluation_years,
     description="Ingest a year's submissions, score it with dbt, gate it and publish it.",
 )

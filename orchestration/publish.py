@@ -53,7 +53,8 @@ def published_years(mart_db: Path) -> list[int]:
     if not mart_db.exists():
         return []
     with duckdb.connect(str(mart_db), read_only=True) as con:
-        if PUBLICATION_LOG not in _tables(con, con.execute("select current_database()").fetchone()[0], "main"):
+        catalog = con.execute("select current_database()").fetchone()[0]
+        if PUBLICATION_LOG not in _tables(con, catalog, "main"):
             return []
         rows = con.execute(f"select distinct evaluation_year from {PUBLICATION_LOG} order by 1")
         return [row[0] for row in rows.fetchall()]

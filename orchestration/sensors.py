@@ -7,6 +7,7 @@ import dagster as dg
 
 from orchestration.dataset import read_config_table
 from orchestration.jobs import annual_run
+from orchestration.partitions import evaluation_years
 from orchestration.settings import current_paths
 
 
@@ -17,7 +18,8 @@ def inbox_fingerprints() -> dict[str, str]:
     fingerprints: dict[str, str] = {}
     if not inbox.is_dir():
         return fingerprints
-    for year_dir in sorted(path for path in inbox.iterdir() if path.is_dir() and path.name.isdigit()):
+    year_dirs = sorted(path for path in inbox.iterdir() if path.is_dir() and path.name.isdigit())
+    for year_dir in year_dirs:
         listing = sorted(
             f"{entry.name}:{entry.stat().st_size}:{entry.stat().st_mtime_ns}"
             for entry in year_dir.iterdir()
@@ -39,12 +41,14 @@ def evaluation_year_of_data_year(data_year: int) -> int:
     raise ValueError(f"no methodology scores data year {data_year}")
 
 
-@dg.sensor(job=annual_run, minimum_interval_seconds=30, default_status=dg.DefaultSensorStatus.STOPPED)
+@dg.sensor(
+    job=annual_run, minimum_interval_seconds=30, default_status=dg.DefaultSensorStatus.STOPPED
+)
 def inbox_sensor(context: dg.SensorEvaluationContext):
     """Launches the annual run of a year when files of its data year appear or change."""
     previous = json.loads(context.cursor) if context.cursor else {}
     current = inbox_fingerprints()
-    partitions = set(annual_run.partitions_def.get_partition_keys())
+    partitions = set(evaluation_years.get_partition_keys())
     for data_year, fingerprint in current.items():
         if previous.get(data_year) == fingerprint:
             continue
