@@ -44,10 +44,18 @@ def mart(warehouse: Path) -> duckdb.DuckDBPyConnection:
 def test_main_job_publishes_every_year_and_prints_the_summary(demo_warehouse: Path) -> None:
     log = (demo_warehouse / "leap_run.log").read_text(encoding="utf-8")
     with mart(demo_warehouse) as con:
-        result = [row[0] for row in con.execute(
-            "select evaluation_year from province_summary order by 1").fetchall()]
-        logged = [row[0] for row in con.execute(
-            "select evaluation_year from publication_log order by 1").fetchall()]
+        result = [
+            row[0]
+            for row in con.execute(
+                "select evaluation_year from province_summary order by 1"
+            ).fetchall()
+        ]
+        logged = [
+            row[0]
+            for row in con.execute(
+                "select evaluation_year from publication_log order by 1"
+            ).fetchall()
+        ]
     assert result == YEARS
     assert logged == YEARS
     assert "Province summary" in log
@@ -68,10 +76,15 @@ def test_province_summary_reproduces_published_results(
 
 def test_county_scores_contract(demo_warehouse: Path) -> None:
     with mart(demo_warehouse) as con:
-        columns = {row[0] for row in con.execute(
-            "select column_name from duckdb_columns() where table_name = 'county_scores'").fetchall()}
-        per_year = dict(con.execute(
-            "select evaluation_year, count(*) from county_scores group by 1").fetchall())
+        columns = {
+            row[0]
+            for row in con.execute(
+                "select column_name from duckdb_columns() where table_name = 'county_scores'"
+            ).fetchall()
+        }
+        per_year = dict(
+            con.execute("select evaluation_year, count(*) from county_scores group by 1").fetchall()
+        )
         bad_class = con.execute("""
             select count(*) from county_scores
             where class != case when total_points >= 80 then 'A'
@@ -83,8 +96,17 @@ def test_county_scores_contract(demo_warehouse: Path) -> None:
             from county_scores
         """).fetchone()[0]
     expected_columns = {
-        "evaluation_year", "county_code", "county_name", "city_name", "total_points",
-        "province_rank", "class", "points_i1", "points_m3", "points_input", "points_management",
+        "evaluation_year",
+        "county_code",
+        "county_name",
+        "city_name",
+        "total_points",
+        "province_rank",
+        "class",
+        "points_i1",
+        "points_m3",
+        "points_input",
+        "points_management",
     }
     assert expected_columns <= columns
     assert per_year == {year: 168 if year <= 2020 else 167 for year in YEARS}
@@ -101,7 +123,8 @@ def test_transitions_follow_division_changes(demo_warehouse: Path) -> None:
             order by county_code
         """).fetchall()
         abolished = con.execute(
-            "select count(*) from county_scores where county_code = '130521' and evaluation_year >= 2021"
+            "select count(*) from county_scores "
+            "where county_code = '130521' and evaluation_year >= 2021"
         ).fetchone()[0]
     assert rows == [
         ("130502", "130502", "renamed"),
@@ -115,13 +138,16 @@ def test_transitions_follow_division_changes(demo_warehouse: Path) -> None:
 def test_rerunning_one_year_changes_only_that_year(demo_warehouse: Path) -> None:
     with mart(demo_warehouse) as con:
         before = con.execute(
-            "select * from county_scores where evaluation_year != 2021 order by all").fetchall()
+            "select * from county_scores where evaluation_year != 2021 order by all"
+        ).fetchall()
     completed = run_leap(demo_warehouse, "run", "--years", "2021")
     assert completed.returncode == 0, completed.stdout[-3000:] + completed.stderr[-3000:]
     with mart(demo_warehouse) as con:
         after = con.execute(
-            "select * from county_scores where evaluation_year != 2021 order by all").fetchall()
+            "select * from county_scores where evaluation_year != 2021 order by all"
+        ).fetchall()
         logged = con.execute(
-            "select count(*) from publication_log where evaluation_year = 2021").fetchone()[0]
+            "select count(*) from publication_log where evaluation_year = 2021"
+        ).fetchone()[0]
     assert after == before
     assert logged == 1

@@ -4,8 +4,6 @@ the quality gate. Nothing is silently changed."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import polars as pl
 import pytest
 
@@ -17,28 +15,52 @@ DATA_YEAR = 2019
 
 # What the ingestion must make of each kind of defect.
 CLEAN_VALUE_AT_CELL = {  # the cell reads back as the clean value (units converted)
-    "fullwidth_comma", "fullwidth_digits", "surrounding_spaces", "thousands_separator",
-    "unit_announced_wanyuan", "unit_announced_yiyuan", "unit_announced_yuan", "unit_in_value",
+    "fullwidth_comma",
+    "fullwidth_digits",
+    "surrounding_spaces",
+    "thousands_separator",
+    "unit_announced_wanyuan",
+    "unit_announced_yiyuan",
+    "unit_announced_yuan",
+    "unit_in_value",
     "percent_sign",
 }
 CLEAN_FILE = {  # the whole file loads with clean values
-    "blank_rows", "encoding_gb18030", "encoding_gb18030_bom", "encoding_utf8_no_bom",
-    "encoding_gbk", "encoding_gbk_bom", "encoding_utf8_bom", "extra_sheet", "merged_header",
-    "note_row", "header_unit_yiyuan", "header_unit_yuan", "missing_code", "name_whitespace",
+    "blank_rows",
+    "encoding_gb18030",
+    "encoding_gb18030_bom",
+    "encoding_utf8_no_bom",
+    "encoding_gbk",
+    "encoding_gbk_bom",
+    "encoding_utf8_bom",
+    "extra_sheet",
+    "merged_header",
+    "note_row",
+    "header_unit_yiyuan",
+    "header_unit_yuan",
+    "missing_code",
+    "name_whitespace",
 }
 PROBLEM_IN_FILE = {  # a located problem with one of these codes names the file
     "missing_value": {"missing_value"},
     "old_code": {"old_unit_code", "old_unit_name"},
     "old_name": {"old_unit_code", "old_unit_name"},
     "shared_name_no_code": {"ambiguous_unit"},
-    "foreign_unit_file": {"unknown_unit", "unit_not_valid_in_year", "invalid_unit_code",
-                          "unknown_unit_code"},
+    "foreign_unit_file": {
+        "unknown_unit",
+        "unit_not_valid_in_year",
+        "invalid_unit_code",
+        "unknown_unit_code",
+    },
     "wrong_year_file": {"wrong_year"},
     "corrected_resubmission": {"duplicate_submission"},
     "superseded_submission": {"duplicate_submission"},
 }
 KEPT_AS_WRITTEN = {  # plausibility defects: read exactly as written, judged by the gate
-    "negative_value", "rd_exceeds_enterprises", "tenfold_jump", "superseded_value",
+    "negative_value",
+    "rd_exceeds_enterprises",
+    "tenfold_jump",
+    "superseded_value",
 }
 
 
@@ -88,7 +110,8 @@ def test_files_with_reading_defects_load_clean(defective_year) -> None:
     forms = statuses.filter(pl.col("layout") == "county_form")
     assert forms["unit_code"].null_count() == 0
     unresolved = result.values.filter(
-        pl.col("file_name").is_in(files.to_list()) & pl.col("unit_code").is_null())
+        pl.col("file_name").is_in(files.to_list()) & pl.col("unit_code").is_null()
+    )
     assert unresolved.height == 0
 
 

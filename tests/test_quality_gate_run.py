@@ -68,9 +68,12 @@ def test_an_error_blocks_publishing_and_leaves_the_mart_untouched(warehouse: Pat
     assert f"{YEAR}: NOT published" in completed.stdout
     assert digest(mart) == before
     located = [
-        alert for alert in alerts(warehouse)
-        if alert["kind"] == "quality_gate" and alert["evaluation_year"] == YEAR
-        and alert["county_code"] == county and alert["variable_or_indicator"] == "hte_count"
+        alert
+        for alert in alerts(warehouse)
+        if alert["kind"] == "quality_gate"
+        and alert["evaluation_year"] == YEAR
+        and alert["county_code"] == county
+        and alert["variable_or_indicator"] == "hte_count"
     ]
     assert located, f"no alert for {county} hte_count in {alerts(warehouse)[-5:]}"
     assert located[0]["severity"] == "error"
@@ -81,27 +84,33 @@ def test_an_error_blocks_publishing_and_leaves_the_mart_untouched(warehouse: Pat
     with duckdb.connect(str(warehouse / "work.duckdb"), read_only=True) as con:
         status = con.execute(
             "select status from marts.data_quality_status "
-            "where evaluation_year = ? and gated_table = 'raw_submitted_values'", [YEAR]
+            "where evaluation_year = ? and gated_table = 'raw_submitted_values'",
+            [YEAR],
         ).fetchone()
     assert status == ("blocked",)
 
 
 def test_a_warning_publishes_and_alerts(warehouse: Path) -> None:
     county, file_name, _ = resubmit(
-        warehouse, "tech_contract", lambda text: f"{float(text) * 20:.2f}")
+        warehouse, "tech_contract", lambda text: f"{float(text) * 20:.2f}"
+    )
 
     completed = run_leap(warehouse, "run", "--years", str(YEAR), "--no-demo")
 
     assert completed.returncode == 0, completed.stdout[-3000:]
     jumps = [
-        alert for alert in alerts(warehouse)
-        if alert["evaluation_year"] == YEAR and alert["county_code"] == county
-        and alert["severity"] == "warning" and alert["variable_or_indicator"] == "tech_contract"
+        alert
+        for alert in alerts(warehouse)
+        if alert["evaluation_year"] == YEAR
+        and alert["county_code"] == county
+        and alert["severity"] == "warning"
+        and alert["variable_or_indicator"] == "tech_contract"
     ]
     assert jumps and jumps[0]["file_name"] == file_name
     with duckdb.connect(str(warehouse / "mart.duckdb"), read_only=True) as con:
         status = con.execute(
             "select status from data_quality_status "
-            "where evaluation_year = ? and gated_table = 'raw_submitted_values'", [YEAR]
+            "where evaluation_year = ? and gated_table = 'raw_submitted_values'",
+            [YEAR],
         ).fetchone()
     assert status == ("warnings",)

@@ -14,14 +14,20 @@ def make_work_db(path: Path, scores: dict[int, float]) -> None:
     """A working database whose marts hold one row per year with the given total."""
     with duckdb.connect(str(path)) as con:
         con.execute("create schema if not exists marts")
-        con.execute("create or replace table marts.county_scores "
-                    "(evaluation_year integer, county_code varchar, total_points double)")
-        con.execute("create or replace table marts.county_transitions "
-                    "(evaluation_year integer, county_code varchar, score_change double)")
+        con.execute(
+            "create or replace table marts.county_scores "
+            "(evaluation_year integer, county_code varchar, total_points double)"
+        )
+        con.execute(
+            "create or replace table marts.county_transitions "
+            "(evaluation_year integer, county_code varchar, score_change double)"
+        )
         con.execute("create or replace table marts.indicator_catalogue (indicator_code varchar)")
         for year, total in scores.items():
             con.execute("insert into marts.county_scores values (?, '130102', ?)", [year, total])
-            con.execute("insert into marts.county_transitions values (?, '130102', ?)", [year, total])
+            con.execute(
+                "insert into marts.county_transitions values (?, '130102', ?)", [year, total]
+            )
         con.execute("insert into marts.indicator_catalogue values ('I1')")
 
 
@@ -79,9 +85,15 @@ def test_parquet_export_holds_every_published_table(tmp_path: Path) -> None:
     publish_year(work, mart, 2018, parquet_dir=parquet)
 
     result = sorted(path.name for path in parquet.iterdir())
-    expected = ["county_scores.parquet", "county_transitions.parquet",
-                "indicator_catalogue.parquet", "publication_log.parquet"]
+    expected = [
+        "county_scores.parquet",
+        "county_transitions.parquet",
+        "indicator_catalogue.parquet",
+        "publication_log.parquet",
+    ]
     assert result == expected
     with duckdb.connect() as con:
-        total = con.execute(f"select total_points from '{parquet}/county_scores.parquet'").fetchone()
+        total = con.execute(
+            f"select total_points from '{parquet}/county_scores.parquet'"
+        ).fetchone()
     assert total == pytest.approx((40.0,))
