@@ -7,7 +7,7 @@ from pathlib import Path
 
 import duckdb
 
-from tests.engine.reference import Results, targets
+from tests.engine.reference import Results, denormalised, targets, untransformed
 
 TOLERANCE = 1e-9
 
@@ -21,6 +21,26 @@ def close(found: object, expected: object, tolerance: float = TOLERANCE) -> bool
             return True
         return abs(float(found) - float(expected)) <= tolerance * max(1.0, abs(float(expected)))
     return found == expected
+
+
+def value_needed(
+    reference: Results, key: tuple[int, str, str], target: float | None
+) -> tuple[bool, float | None]:
+    """Whether the indicator alone can reach its target points, and the indicator value that
+    scores them: the normalisation, the outlier treatment and the transform undone."""
+    year, code, indicator_code = key
+    version = reference.units[(year, code)]["version"]
+    indicator = version.indicators[indicator_code]
+    scale = reference.scales[(year, indicator_code)]
+    if target is None:
+        return False, None
+    score = target / version.nodes[indicator_code].points
+    best = scale.best_z if indicator.normalisation == "zscore" else 1.0
+    if score > best + 1e-12:
+        return False, None
+    treated = denormalised(score, indicator, scale)
+    untreated = reference.treatments[(year, indicator_code)].invert(treated)
+    return True, untransformed(untreated, indicator.transform)
 
 
 def _rows(con: duckdb.DuckDBPyConnection, sql: str) -> list[dict]:
@@ -94,14 +114,18 @@ def differences(work_db: Path, reference: Results, limit: int = 20) -> list[str]
     expected_targets = targets(reference)
     for row in gap_rows:
         key = (row["evaluation_year"], row["county_code"], row["indicator_code"])
-        expected = expected_targets.get(key)
+        where = f"gap {key}"
+        target = expected_targets.get(key)
         points = reference.indicators[key]["indicator_points"] or 0.0
         check(
-            f"gap {key}",
+            where,
             "indicator_points_needed",
             row["indicator_points_needed"],
-            None if expected is None else expected - points,
+            None if target is None else target - points,
         )
+        needed = value_needed(reference, key, target)
+        check(where, "closes_gap_alone", row["closes_gap_alone"], needed[0])
+        check(where, "indicator_value_needed", row["indicator_value_needed"], needed[1])
     for row in treatment_rows:
         key = (row["evaluation_year"], row["indicator_code"])
         treatment = reference.treatments[key]
