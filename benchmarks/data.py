@@ -8,7 +8,6 @@ multiplier), so the dbt models compute indicators of the intended size.
 
 from __future__ import annotations
 
-import csv
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,22 +16,16 @@ import duckdb
 import numpy as np
 import polars as pl
 
+from orchestration.dataset import read_config_table
 from orchestration.settings import current_paths
 from orchestration.uncertainty import IndexFramework, framework_from_dataset
 
 MISSING_RATE = 0.002  # share of base values not reported
 
 
-def dataset_rows(dataset_dir: Path, name: str) -> tuple[list[str], list[dict[str, str]]]:
-    """Header and rows of a dataset folder's CSV table."""
-    with open(dataset_dir / f"{name}.csv", encoding="utf-8", newline="") as handle:
-        reader = csv.DictReader(handle)
-        return list(reader.fieldnames or []), list(reader)
-
-
 def nominal_methodology(dataset_dir: Path) -> dict[str, str]:
     """The methodology row in force for the last evaluation year (the open-ended one)."""
-    _, rows = dataset_rows(dataset_dir, "methodology")
+    rows = read_config_table(dataset_dir, "methodology").to_dicts()
     return max(rows, key=lambda row: int(row["first_evaluation_year"]))
 
 
@@ -85,33 +78,26 @@ def write_dataset_folder(
     target_dir.mkdir(parents=True, exist_ok=True)
     for path in source_dir.glob("*.csv"):
         shutil.copyfile(path, target_dir / path.name)
-    header, real_units = dataset_rows(source_dir, "units")
-    lasting = [row for row in real_units if not row.get("valid_to_data_year")] or real_units
-    with open(target_dir / "units.csv", "w", encoding="utf-8", newline="") as handle:
-        writer = csv.DictWriter(handle, fieldnames=header)
-        writer.writeheader()
-        for k, code in enumerate(unit_codes):
-            row = dict(lasting[k % len(lasting)])
-            row.update(
-                unit_code=code,
-                unit_name=f"{row['unit_name']}{k}",
-                group_code=code[:4],
-                valid_from_data_year="",
-                valid_to_data_year="",
-            )
-            writer.writerow(row)
-    header, _ = dataset_rows(source_dir, "unit_changes")
-    with open(target_dir / "unit_changes.csv", "w", encoding="utf-8", newline="") as handle:
-        csv.DictWriter(handle, fieldnames=header).writeheader()
-    header, methodology = dataset_rows(source_dir, "methodology")
-    earliest = min(methodology, key=lambda row: int(row["first_evaluation_year"]))
-    earliest["first_evaluation_year"] = str(
-        min(first_evaluation_year, int(earliest["first_evaluation_year"]))
-    )
-    with open(target_dir / "methodology.csv", "w", encoding="utf-8", newline="") as handle:
-        writer = csv.DictWriter(handle, fieldnames=header)
-        writer.writeheader()
-        writer.writerows(methodology)
+    units = read_config_table(source_dir, "units")
+    lasting = units.filter(pl.col("valid_to_data_year").is_null())  # not abolished or re-coded
+    template = lasting if lasting.height else units
+    k = np.arange(len(unit_codes))
+    template[k % template.height].with_columns(
+        unit_code=pl.Series(unit_codes),
+        unit_name=pl.col("unit_name") + pl.Series(k.astype(str)),
+        group_code=pl.Series([code[:4] for code in unit_codes]),
+        valid_from_data_year=pl.lit(None, pl.Utf8),
+        valid_to_data_year=pl.lit(None, pl.Utf8),
+    ).write_csv(target_dir / "units.csv")
+    read_config_table(source_dir, "unit_changes").clear().write_csv(target_dir / "unit_changes.csv")
+    methodology = read_config_table(source_dir, "methodology")
+    first = methodology["first_evaluation_year"].cast(pl.Int64)
+    methodology.with_columns(
+        first_evaluation_year=pl.when(first == first.min())
+        .then(pl.min_horizontal(first, pl.lit(first_evaluation_year)))
+        .otherwise(first)
+        .cast(pl.Utf8)
+    ).write_csv(target_dir / "methodology.csv")
 
 
 def base_values(
@@ -119,7 +105,7 @@ def base_values(
 ) -> dict[str, np.ndarray]:
     """Base variables whose indicators (multiplier x numerator / denominator) are the given
     indicator values: each formula fixes whichever of its variables is still free."""
-    _, rows = dataset_rows(dataset_dir, "indicators")
+    rows = read_config_table(dataset_dir, "indicators").to_dicts()
     version = nominal_methodology(dataset_dir)["methodology_version"]
     rows = [row for row in rows if row.get("methodology_version", version) == version]
     formula = {row["indicator_code"]: row for row in rows}

@@ -9,11 +9,13 @@ Prints the machine, then:
    uncertainty of every year, a corrected resubmission of one year re-scored (dbt for that
    year and what depends on it, then its uncertainty), and the queries on the marts;
 4. stress scale (100,000 units x 20 years x 17 indicators, generated): the same, the Monte
-   Carlo with fewer replications.
+   Carlo with 1,000 replications of the last year, each dbt build stopped after
+   `--stress-timeout` seconds (reported with how far it got).
 
 Every step runs in its own process; its wall time and peak resident memory (including the
-processes it starts) are reported. Options: `--skip main,stress`, `--stress-units N`,
-`--replications N`, `--keep DIR` (keep the generated warehouses there).
+processes it starts) are reported. dbt's DuckDB is held to `--memory-limit` (default 6GB).
+Other options: `--skip main,stress`, `--stress-units N`, `--replications N`, `--keep DIR`
+(keep the generated warehouses there).
 """
 
 from __future__ import annotations

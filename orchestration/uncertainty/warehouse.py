@@ -15,6 +15,7 @@ import duckdb
 import numpy as np
 import polars as pl
 
+from orchestration.dataset import read_config_table
 from orchestration.uncertainty.engine import UncertaintyResult
 from orchestration.uncertainty.framework import IndexFramework, framework_from_tables
 
@@ -104,12 +105,7 @@ def framework_from_dataset(
     dataset_dir: Path, methodology_version: str, indicator_codes: list[str] | None = None
 ) -> IndexFramework:
     """The framework from a dataset folder's CSV files."""
-    tables = []
-    for name in CONFIG_TABLES:
-        path = dataset_dir / f"{name}.csv"
-        if not path.exists():
-            raise FileNotFoundError(f"dataset folder {dataset_dir} has no {name}.csv")
-        tables.append(pl.read_csv(path, infer_schema=False))
+    tables = (read_config_table(dataset_dir, name) for name in CONFIG_TABLES)
     return framework_from_tables(*tables, methodology_version, indicator_codes)
 
 
