@@ -62,6 +62,9 @@ def export_dbt_environment(paths: Paths | None = None) -> Paths:
     """Put the resolved paths into the environment that dbt's profile and project read."""
     paths = paths or current_paths()
     os.environ["LEAP_WORK_DB"] = str(paths.work_db)
+    # The award marts need the dataset's award rules (Hebei's seeds have them).
+    has_awards = (paths.dataset_dir / "award_rules.csv").exists()
+    os.environ["LEAP_AWARDS"] = "true" if has_awards else "false"
     if paths.dataset_dir != DEFAULT_DATASET_DIR:
         # dbt's default seed path (../seeds) is used otherwise; see
         # dbt_project/macros/noop_statement.sql for why absolute seed paths need care.

@@ -4,6 +4,7 @@
 import dagster as dg
 
 from orchestration.dataset import data_year_for
+from orchestration.dataset_values import load_dataset_values
 from orchestration.ingest import read_inbox_year
 from orchestration.ingest.raw_store import store_ingest_result
 from orchestration.partitions import evaluation_years
@@ -31,6 +32,18 @@ def inbox_submissions(context: dg.AssetExecutionContext):
     paths = current_paths().ensure()
     evaluation_year = int(context.partition_key)
     data_year = data_year_for(paths.dataset_dir, evaluation_year)
+    if (paths.dataset_dir / "values.csv").exists():
+        # A dataset folder with its values in long form instead of an inbox of submissions.
+        with connect_work_db(paths.work_db) as con:
+            loaded = load_dataset_values(con, paths.dataset_dir, [data_year])
+        common = {"data_year": data_year, "source": str(paths.dataset_dir / "values.csv")}
+        for table in ("submission_files", "ingest_problems"):
+            yield dg.MaterializeResult(asset_key=["raw", table], metadata=common)
+        yield dg.MaterializeResult(
+            asset_key=["raw", "submitted_values"],
+            metadata={**common, "values_loaded": loaded.get(data_year, 0)},
+        )
+        return
     year_dir = paths.inbox_dir / str(data_year)
     if not year_dir.is_dir():
         raise dg.Failure(
