@@ -6,6 +6,7 @@ peak memory is its own. Every step prints one JSON object on its last line.
     python -m benchmarks.steps mc-years --work-db DB --years 2005-2024 --replications 10000
     python -m benchmarks.steps correct --work-db DB --data-year 2020
     python -m benchmarks.steps queries --db DB [--schema marts] --year 2024 --county 130123
+    python -m benchmarks.steps dagster-steps --home WAREHOUSE/dagster_home
 """
 
 from __future__ import annotations
@@ -172,6 +173,31 @@ def queries(db: Path, schema: str, year: int, county: str) -> dict:
     return latencies
 
 
+def dagster_steps(home: Path) -> dict:
+    """Mean and maximum duration of each step over the successful runs of a Dagster instance."""
+    import os
+
+    os.environ["DAGSTER_HOME"] = str(home)
+    import dagster as dg
+
+    durations: dict[str, list[float]] = {}
+    with dg.DagsterInstance.get() as instance:
+        for run in instance.get_runs():
+            for stats in instance.get_run_step_stats(run.run_id):
+                if stats.status and stats.status.value == "SUCCESS" and stats.end_time:
+                    durations.setdefault(stats.step_key, []).append(
+                        stats.end_time - stats.start_time
+                    )
+    return {
+        key: {
+            "runs": len(values),
+            "mean_seconds": statistics.mean(values),
+            "max_seconds": max(values),
+        }
+        for key, values in durations.items()
+    }
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.steps")
     steps = parser.add_subparsers(dest="step", required=True)
@@ -195,6 +221,8 @@ def main(argv: list[str] | None = None) -> int:
     query.add_argument("--schema", default="main")
     query.add_argument("--year", type=int, required=True)
     query.add_argument("--county", required=True)
+    dagster = steps.add_parser("dagster-steps")
+    dagster.add_argument("--home", type=Path, required=True)
     args = parser.parse_args(argv)
 
     if args.step == "mc-speed":
@@ -205,6 +233,8 @@ def main(argv: list[str] | None = None) -> int:
         result = generate(args.folder, args.units, args.years)
     elif args.step == "correct":
         result = correct(args.work_db, args.data_year)
+    elif args.step == "dagster-steps":
+        result = dagster_steps(args.home)
     else:
         result = queries(args.db, args.schema, args.year, args.county)
     print(json.dumps(result))
