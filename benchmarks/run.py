@@ -165,7 +165,9 @@ def dbt_build(
 def dbt_progress(measured: Measured) -> str:
     """How far a dbt run got: its last "N of M" line."""
     done = re.findall(r"\b(\d+) of (\d+) (?:OK|PASS|WARN|ERROR|FAIL)", measured.stdout)
-    return f"dbt had finished {done[-1][0]} of {done[-1][1]} nodes" if done else ""
+    if not done:
+        return ""
+    return f"dbt had finished {len(set(done))} of {done[0][1]} nodes"
 
 
 # --- the report ------------------------------------------------------------------------------
