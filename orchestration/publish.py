@@ -10,6 +10,7 @@ reaches this step leaves the published file byte for byte as it was.
 from __future__ import annotations
 
 import os
+import shutil
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -157,9 +158,8 @@ def export_parquet(mart_db: Path, parquet_dir: Path) -> list[Path]:
     parquet_dir.parent.mkdir(parents=True, exist_ok=True)
     fresh = parquet_dir.with_name(parquet_dir.name + ".publishing")
     if fresh.exists():
-        for leftover in fresh.iterdir():
-            leftover.unlink()
-    fresh.mkdir(exist_ok=True)
+        shutil.rmtree(fresh)
+    fresh.mkdir()
     written = []
     with duckdb.connect(str(mart_db), read_only=True) as con:
         catalog = con.execute("select current_database()").fetchone()[0]
@@ -167,12 +167,18 @@ def export_parquet(mart_db: Path, parquet_dir: Path) -> list[Path]:
             target = fresh / f"{table}.parquet"
             con.execute(f"copy main.\"{table}\" to '{target}' (format parquet)")
             written.append(parquet_dir / target.name)
-    retired = parquet_dir.with_name(parquet_dir.name + ".retired")
-    if parquet_dir.exists():
-        os.replace(parquet_dir, retired)
-    os.replace(fresh, parquet_dir)
-    if retired.exists():
-        for leftover in retired.iterdir():
-            leftover.unlink()
-        retired.rmdir()
+    swap_in_folder(fresh, parquet_dir)
     return written
+
+
+def swap_in_folder(fresh: Path, target: Path) -> None:
+    """Put a fully written folder in place of `target` with two renames, so that a reader
+    finds either the old folder or the new one, never half of one."""
+    retired = target.with_name(target.name + ".retired")
+    if retired.exists():
+        shutil.rmtree(retired)
+    if target.exists():
+        os.replace(target, retired)
+    os.replace(fresh, target)
+    if retired.exists():
+        shutil.rmtree(retired)

@@ -9,7 +9,6 @@ ranking table's sorting and search, and the county page's year switch are small 
 import html
 import json
 import math
-import os
 import shutil
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -18,6 +17,7 @@ from typing import Any
 
 import polars as pl
 
+from orchestration.publish import swap_in_folder
 from orchestration.reports import figures
 from orchestration.reports.mart import MartData
 
@@ -765,13 +765,6 @@ def build_site(data: MartData, out_dir: Path) -> SiteSummary:
     for code in sorted(builder.lineages):
         _write(fresh / "county" / f"{code}.html", builder.county_page(code, parts, "../"))
 
-    retired = out_dir.with_name(out_dir.name + ".retired")
-    if retired.exists():
-        shutil.rmtree(retired)
-    if out_dir.exists():
-        os.replace(out_dir, retired)
-    os.replace(fresh, out_dir)
-    if retired.exists():
-        shutil.rmtree(retired)
+    swap_in_folder(fresh, out_dir)
     seconds = (datetime.now(UTC) - started).total_seconds()
     return SiteSummary(out_dir, tuple(years), len(years) + 1, len(builder.lineages), seconds)
