@@ -16,8 +16,8 @@ import duckdb
 import numpy as np
 import polars as pl
 
-from orchestration.dataset import read_config_table
-from orchestration.settings import current_paths
+from orchestration.config.dataset import read_config_table
+from orchestration.config.paths import current_paths
 from orchestration.uncertainty import IndexFramework, framework_from_dataset
 
 MISSING_RATE = 0.002  # share of base values not reported

@@ -17,7 +17,7 @@ import sys
 import time
 from pathlib import Path
 
-from orchestration.settings import PROJECT_ROOT, current_paths, evaluation_year_range
+from orchestration.config.paths import PROJECT_ROOT, current_paths, evaluation_year_range
 
 
 def _parse_years(text: str | None) -> list[int]:

@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import dagster as dg
 
-from orchestration.assets.ingest import inbox_submissions
-from orchestration.assets.publish import published_mart
-from orchestration.assets.reports import report_site
-from orchestration.assets.scoring import scoring_models
-from orchestration.assets.uncertainty import rank_uncertainty
-from orchestration.checks import alert_on_failed_runs, quality_gate_checks
-from orchestration.jobs import annual_run
-from orchestration.resources import dbt_cli
-from orchestration.sensors import inbox_sensor
+from orchestration.defs.assets.ingest import inbox_submissions
+from orchestration.defs.assets.publish import published_mart
+from orchestration.defs.assets.reports import report_site
+from orchestration.defs.assets.scoring import scoring_models
+from orchestration.defs.assets.uncertainty import rank_uncertainty
+from orchestration.defs.checks import alert_on_failed_runs, quality_gate_checks
+from orchestration.defs.jobs import annual_run
+from orchestration.defs.resources import dbt_cli
+from orchestration.defs.sensors import inbox_sensor
 
 defs = dg.Definitions(
     assets=[inbox_submissions, scoring_models, rank_uncertainty, published_mart, report_site],

@@ -12,7 +12,7 @@ from pathlib import Path
 from orchestration.reports.excel import export_excel
 from orchestration.reports.mart import MartData, load_mart
 from orchestration.reports.site import SiteSummary, build_site
-from orchestration.settings import Paths, current_paths
+from orchestration.config.paths import Paths, current_paths
 
 __all__ = ["ReportSummary", "build_reports", "build_site", "export_excel", "load_mart"]
 

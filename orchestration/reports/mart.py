@@ -11,7 +11,7 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
-from orchestration.dataset import read_config_table
+from orchestration.config.dataset import read_config_table
 
 CORE_TABLES = ("county_scores", "county_indicator_points", "county_transitions", "province_summary")
 OPTIONAL_TABLES = (

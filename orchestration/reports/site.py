@@ -17,7 +17,7 @@ from typing import Any
 
 import polars as pl
 
-from orchestration.publish import swap_in_folder
+from orchestration.warehouse.publish import swap_in_folder
 from orchestration.reports import figures
 from orchestration.reports.mart import MartData
 

@@ -15,7 +15,7 @@ import duckdb
 import numpy as np
 import polars as pl
 
-from orchestration.dataset import read_config_table
+from orchestration.config.dataset import read_config_table
 from orchestration.uncertainty.engine import UncertaintyResult
 from orchestration.uncertainty.framework import IndexFramework, framework_from_tables
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from orchestration.publish import publish_year, published_years
+from orchestration.warehouse.publish import publish_year, published_years
 
 
 def make_work_db(path: Path, scores: dict[int, float]) -> None:

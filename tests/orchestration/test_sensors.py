@@ -8,7 +8,7 @@ from pathlib import Path
 import dagster as dg
 import pytest
 
-from orchestration.sensors import inbox_sensor
+from orchestration.defs.sensors import inbox_sensor
 
 
 @pytest.fixture()

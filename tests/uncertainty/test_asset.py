@@ -10,7 +10,7 @@ import numpy as np
 import polars as pl
 import pytest
 
-from orchestration.assets.uncertainty import rank_uncertainty
+from orchestration.defs.assets.uncertainty import rank_uncertainty
 from tests.uncertainty.conftest import (
     GOALPOSTS,
     HIGHER_IS_BETTER,

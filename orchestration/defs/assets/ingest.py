@@ -3,13 +3,13 @@
 
 import dagster as dg
 
-from orchestration.dataset import data_year_for
+from orchestration.config.dataset import data_year_for
 from orchestration.dataset_values import load_dataset_values
 from orchestration.ingest import read_inbox_year
 from orchestration.ingest.raw_store import store_ingest_result
-from orchestration.partitions import evaluation_years
-from orchestration.settings import current_paths
-from orchestration.warehouse import connect_work_db
+from orchestration.defs.partitions import evaluation_years
+from orchestration.config.paths import current_paths
+from orchestration.warehouse.connection import connect_work_db
 
 RAW_TABLES = {
     "submitted_values": "Every value read from the year's submissions, typed, with its lineage.",

@@ -13,8 +13,8 @@ from dagster_dbt import (
     dbt_assets,
 )
 
-from orchestration.partitions import evaluation_years
-from orchestration.resources import dbt_project
+from orchestration.defs.partitions import evaluation_years
+from orchestration.defs.resources import dbt_project
 
 
 class ScoringTranslator(DagsterDbtTranslator):

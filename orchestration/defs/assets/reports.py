@@ -2,12 +2,12 @@
 
 import dagster as dg
 
-from orchestration.partitions import evaluation_years
+from orchestration.defs.partitions import evaluation_years
 from orchestration.reports import default_excel_dir, default_site_dir
 from orchestration.reports.excel import export_excel
 from orchestration.reports.mart import load_mart
 from orchestration.reports.site import build_site
-from orchestration.settings import current_paths
+from orchestration.config.paths import current_paths
 
 
 @dg.asset(

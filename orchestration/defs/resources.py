@@ -9,7 +9,7 @@ from pathlib import Path
 
 from dagster_dbt import DbtCliResource, DbtProject
 
-from orchestration.settings import DBT_PROJECT_DIR, PROJECT_ROOT, export_dbt_environment
+from orchestration.config.paths import DBT_PROJECT_DIR, PROJECT_ROOT, export_dbt_environment
 
 export_dbt_environment()
 # dbt is a console script of this environment; make it findable even when the environment's bin

@@ -5,11 +5,11 @@ import json
 
 import dagster as dg
 
-from orchestration.partitions import evaluation_years
-from orchestration.publish import publish_year
-from orchestration.resources import dbt_project
-from orchestration.settings import current_paths
-from orchestration.warehouse import connect_work_db
+from orchestration.defs.partitions import evaluation_years
+from orchestration.warehouse.publish import publish_year
+from orchestration.defs.resources import dbt_project
+from orchestration.config.paths import current_paths
+from orchestration.warehouse.connection import connect_work_db
 
 PUBLISHED_MART_TABLES = (
     "county_scores",

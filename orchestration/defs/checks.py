@@ -11,11 +11,11 @@ import dagster as dg
 import duckdb
 import pandas as pd
 
-from orchestration.dataset import data_year_for
-from orchestration.partitions import evaluation_years
+from orchestration.config.dataset import data_year_for
+from orchestration.defs.partitions import evaluation_years
 from orchestration.quality import GateContext, GateReport, alert_run_failure, run_gate
-from orchestration.settings import current_paths
-from orchestration.warehouse import connect_work_db
+from orchestration.config.paths import current_paths
+from orchestration.warehouse.connection import connect_work_db
 
 LATEST_RAW_VALUES = """
     select * exclude (submission_recency)

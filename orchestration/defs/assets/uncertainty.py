@@ -6,8 +6,8 @@ import dagster as dg
 import duckdb
 import numpy as np
 
-from orchestration.partitions import evaluation_years
-from orchestration.settings import current_paths
+from orchestration.defs.partitions import evaluation_years
+from orchestration.config.paths import current_paths
 from orchestration.uncertainty import (
     UncertaintySettings,
     factor_table,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dagster as dg
 
-from orchestration.settings import evaluation_year_range
+from orchestration.config.paths import evaluation_year_range
 
 _first, _last = evaluation_year_range()
 

@@ -5,10 +5,10 @@ import json
 
 import dagster as dg
 
-from orchestration.dataset import read_config_table
-from orchestration.jobs import annual_run
-from orchestration.partitions import evaluation_years
-from orchestration.settings import current_paths
+from orchestration.config.dataset import read_config_table
+from orchestration.defs.jobs import annual_run
+from orchestration.defs.partitions import evaluation_years
+from orchestration.config.paths import current_paths
 
 
 def inbox_fingerprints() -> dict[str, str]:

@@ -1,0 +1,1 @@
+"""Where the pipeline reads and writes (paths) and the dataset folder's configuration."""
