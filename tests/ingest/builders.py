@@ -60,7 +60,7 @@ class CountyForm:
     contact_name: str = "张三"
     contact_phone: str = "0311-88886666"
     values: dict[str, Any] = field(default_factory=lambda: dict(DEFAULT_VALUES))
-    units: dict[str, str] = field(default_factory=dict)  # variable_code → 计量单位 text
+    units: dict[str, str | None] = field(default_factory=dict)  # variable_code → 计量单位
     header: Sequence[str] = layouts.COUNTY_FORM_COLUMNS
     note_row: str | None = "注：数据来源于统计年鉴。"
     blank_row_after: int | None = None  # insert a blank row after this table row (0-based)

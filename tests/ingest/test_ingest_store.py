@@ -43,6 +43,7 @@ def test_store_creates_tables_and_is_idempotent(inbox: Path, tmp_path: Path) -> 
 def test_stored_rows_keep_types_and_lineage(inbox: Path, tmp_path: Path) -> None:
     form = CountyForm()
     form.values["gdp"] = "2,856,000万元"
+    form.units["gdp"] = None  # the unit is stated in the value only
     write_xlsx(year_dir(inbox) / "a.xlsx", {"填报表": form.grid()})
     result = read(inbox)
     with duckdb.connect(str(tmp_path / "w.duckdb")) as con:
@@ -65,6 +66,10 @@ def test_stored_rows_keep_types_and_lineage(inbox: Path, tmp_path: Path) -> None
         "2,856,000万元",
         "万元",
         0.0001,
+    )
+    assert (gdp["unit_stated_in"], gdp["conversion"]) == (
+        "typed in the value",
+        "2856000 万元 × 0.0001 = 285.6 亿元",
     )
     assert files["contact_name"].to_list() == ["张三"] and files["ingested_at"].null_count() == 0
 
