@@ -290,6 +290,7 @@ def _cell_context(table: _Table, r: int, named_unit: str | None) -> CellContext:
         statements=tuple(statements),
         number_format=table.sheet.number_format(r, table.value.col),
         formula=table.sheet.formula(r, table.value.col),
+        error_value=table.sheet.error_value(r, table.value.col),
         footnotes=table.footnotes,
         remark=_text(cells, table.header.columns.get(h.FORM_NOTE)) or None,
     )

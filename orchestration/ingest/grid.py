@@ -59,6 +59,10 @@ class Sheet:
         formula = self.facts.formulas.get((row, col))
         return formula.removeprefix("=") if formula is not None else None
 
+    def error_value(self, row: int, col: int) -> str | None:
+        """The Excel error shown in the cell (#DIV/0!, #N/A), which calamine reads as blank."""
+        return self.facts.errors.get((row, col))
+
     def cell(self, row: int, col: int) -> Cell:
         """The cell at 0-based (row, col); None outside the used area."""
         if row < 0 or row >= len(self.rows):

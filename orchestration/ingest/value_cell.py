@@ -54,6 +54,7 @@ class CellContext:
     statements: tuple[UnitStatement, ...] = ()
     number_format: str | None = None
     formula: str | None = None
+    error_value: str | None = None  # #DIV/0!, #N/A from the workbook
     footnotes: Mapping[str, str] = field(default_factory=dict)
     remark: str | None = None  # the row's 备注 text
 
@@ -105,7 +106,10 @@ def read_value_cell(
     context: CellContext | None = None,
 ) -> tuple[CellValue, list[Problem]]:
     """Read one value cell; never changes a number except by a recorded factor."""
-    reading = _Reading(cell, variable, location, context or CellContext(), cell_text(cell))
+    context = context or CellContext()
+    if context.error_value is not None and is_blank(cell):
+        cell = context.error_value  # calamine reads an error cell as blank
+    reading = _Reading(cell, variable, location, context, cell_text(cell))
     statements = list(reading.context.statements)
     stated = resolve_unit(None, statements, variable.unit, converter)
     if _refused_by_workbook(reading):

@@ -126,12 +126,22 @@ def _bracketed_remark(text: str, is_unit: UnitTest | None) -> tuple[str, str | N
 
 
 def _chinese(text: str) -> ParsedValue:
+    """Chinese numerals; a trailing 万/亿 is a magnitude word, as in `5200万`: `五千二百万元` is
+    五千二百 万元, and `三亿五千万` (whose 万 cannot be split off) is refused."""
     numeral = numeral_prefix(text)
-    number = parse_chinese_number(numeral)
+    for magnitude in ("万亿", "亿", "万"):
+        head = numeral.removesuffix(magnitude)
+        if head != numeral and head:
+            number = parse_chinese_number(head)
+            if number is None:
+                break
+            rest = magnitude + text[len(numeral) :]
+            return ParsedValue(number=number, unit=rest, chinese=True)
+    number = parse_chinese_number(numeral) if not numeral.endswith(("万", "亿")) else None
     if number is None:
         return ParsedValue(
             error=f"the Chinese numerals {numeral} are not a well-formed number (a shortened "
-            "form such as 一万三 or 一百二 could mean more than one number)"
+            "form such as 一万三 or 一百二 could mean more than one number; write digits)"
         )
     rest = text[len(numeral) :]
     if re.search(r"\d", rest):

@@ -62,6 +62,7 @@ class _Wide:
             statements=tuple(statements),
             number_format=self.sheet.number_format(r, vc.col),
             formula=self.sheet.formula(r, vc.col),
+            error_value=self.sheet.error_value(r, vc.col),
             footnotes=self.footnotes,
         )
 
