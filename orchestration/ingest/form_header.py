@@ -53,9 +53,11 @@ def find_form_header(sheet: Sheet, catalog: VariableCatalog) -> FormHeader | Non
         columns: dict[str, int] = {}
         values: list[ValueColumn] = []
         for c, cell in enumerate(cells):
-            value = h.value_header(cell)
+            # a value header merged across year columns (数值 over 2022年 | 2023年) covers each
+            value = h.value_header(cell if not is_blank(cell) else sheet.spanning(r, c))
             if value is not None:
-                values.append(ValueColumn(c, cell_text(cell).strip(), value))
+                text = cell_text(cell if not is_blank(cell) else sheet.spanning(r, c)).strip()
+                values.append(ValueColumn(c, text, value))
                 continue
             role = h.form_column_role(cell)
             if role is not None and role != h.FORM_VALUE:
