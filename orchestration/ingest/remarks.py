@@ -71,6 +71,14 @@ def is_excel_error(text: str) -> bool:
     return _EXCEL_ERROR.fullmatch(text.strip()) is not None
 
 
+_DIGIT_LIKE_MARKER = re.compile(rf"[{_CIRCLED}{_SUPERSCRIPT}]")
+
+
+def has_digit_like_marker(text: str) -> bool:
+    """A circled or superscript digit, which NFKC would turn into a digit of the number."""
+    return _DIGIT_LIKE_MARKER.search(text) is not None
+
+
 def split_markers(raw: str) -> tuple[str, tuple[str, ...]]:
     """(the text without footnote markers, the markers as written, in reading order)."""
     text, trailing = raw, []

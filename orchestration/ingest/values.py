@@ -22,6 +22,7 @@ from orchestration.ingest.numerals import numeral_prefix, parse_chinese_number
 from orchestration.ingest.remarks import (
     APPROXIMATE_REMARKS,
     BOUND_AFTER_NUMBER,
+    has_digit_like_marker,
     is_excel_error,
     split_markers,
     split_qualifiers,
@@ -89,6 +90,10 @@ def parse_value(cell: Any, is_unit: UnitTest | None = None) -> ParsedValue:
     if is_excel_error(raw):
         return ParsedValue(error=f"the Excel error {raw.strip()}", excel_error=True)
     core, markers = split_markers(raw)
+    if has_digit_like_marker(core):
+        return ParsedValue(
+            error="a footnote marker (①, ¹) before or inside the number; expected it after it"
+        )
     text = nfkc(core).strip()
     if re.sub(r"\s+", "", text).casefold() in MISSING_SPELLINGS:
         return ParsedValue(is_missing=True, markers=markers)
