@@ -144,6 +144,16 @@ def ingest_file(
     except UnreadableFile as error:
         return reject("unreadable_file", f"{error}; expected an .xlsx workbook or a CSV file")
     row.update(file_format=book.file_format, encoding=book.encoding)
+    if book.file_format == "xlsx" and not book.cell_facts_read:
+        outcome.problems.append(
+            problem(
+                where,
+                "cell_formats_unread",
+                "the cells' number formats and formulas could not be read (the values could), so "
+                "a percentage, an uncalculated formula or an error cell cannot be told from a "
+                "number or a blank; expected the workbook saved again from Excel or WPS",
+            )
+        )
     ctx = ReadContext(file_name=rel, data_year=data_year, ref=ref)
     try:
         detection = read_layout(book, ctx)

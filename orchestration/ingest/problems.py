@@ -29,6 +29,7 @@ PROBLEM_CODES: dict[str, str] = {
     "missing_data_year": "no readable 统计年度; the folder's year was assumed",
     "duplicate_file": "a byte-identical copy of another file of the year",
     "extra_sheet_ignored": "a non-empty sheet without the layout's header was skipped",
+    "cell_formats_unread": "an .xlsx whose number formats and formulas could not be read",
     "other_year_sheet": "a sheet of a workbook is for another data year; that sheet was skipped",
     "duplicate_sheet": "two sheets of one workbook are for the same county, with different values",
     "repeated_sheet": "two sheets of one workbook are for the same county, with the same values",

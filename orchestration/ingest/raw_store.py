@@ -60,15 +60,21 @@ def ensure_raw_schema(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(_ddl(FILES_TABLE, FILES_SCHEMA, ",\n    ingested_at TIMESTAMP"))
     con.execute(_ddl(VALUES_TABLE, VALUES_SCHEMA))
     con.execute(_ddl(PROBLEMS_TABLE, PROBLEMS_SCHEMA))
+    existing = set(
+        con.execute(
+            "SELECT table_name, column_name FROM information_schema.columns "
+            "WHERE table_catalog = current_database() AND table_schema = ?",
+            [SCHEMA],
+        ).fetchall()
+    )
     for table, schema in (
         (FILES_TABLE, FILES_SCHEMA),
         (VALUES_TABLE, VALUES_SCHEMA),
         (PROBLEMS_TABLE, PROBLEMS_SCHEMA),
     ):
         for name, dtype in schema.items():
-            con.execute(
-                f"ALTER TABLE {table} ADD COLUMN IF NOT EXISTS {name} {_DUCKDB_TYPES[dtype]}"
-            )
+            if (table.split(".")[1], name) not in existing:
+                con.execute(f"ALTER TABLE {table} ADD COLUMN {name} {_DUCKDB_TYPES[dtype]}")
 
 
 def store_ingest_result(

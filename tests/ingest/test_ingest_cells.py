@@ -6,6 +6,7 @@ conversion) or null with a problem located at the cell — never another number.
 from __future__ import annotations
 
 import shutil
+import zipfile
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -285,3 +286,22 @@ def test_a_ratio_in_percent_format_is_converted(
     row = result.values.filter(pl.col("variable_code") == "rd_share").row(0, named=True)
     assert (row["value"], row["unit_found"], row["conversion"]) == (value, "%", conversion)
     assert result.problems.filter(pl.col("variable_code") == "rd_share").height == 0
+
+
+def test_a_workbook_whose_formats_cannot_be_read_says_so(inbox: Path) -> None:
+    """Damaged styles: the values are readable but 87% could not be told from 0.87."""
+    path = write_xlsx(
+        year_dir(inbox) / "damaged.xlsx",
+        {"填报表": CountyForm().grid()},
+        formats={"填报表": {"D13": "0.0%"}},
+    )
+    with zipfile.ZipFile(path) as archive:
+        parts = {info.filename: archive.read(info.filename) for info in archive.infolist()}
+    parts["xl/styles.xml"] = parts["xl/styles.xml"].replace(b"<cellXfs", b"<cellXfs><x/", 1)
+    with zipfile.ZipFile(path, "w") as archive:
+        for name, data in parts.items():
+            archive.writestr(name, data)
+    result = read(inbox)
+    problems = result.problems.select("problem_code", "severity", "file_name").rows()
+    assert problems == [("cell_formats_unread", "error", "damaged.xlsx")]
+    assert result.values.height == 19
