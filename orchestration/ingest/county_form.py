@@ -232,19 +232,20 @@ def _read_row(table: _Table, reading: LayoutReading, r: int) -> None:
     variable = by_code or (by_name.variable if by_name else None)
     if variable is None:
         if not is_blank(value_cell):  # else a section heading such as 一、创新投入
-            role = h.FORM_VAR_CODE if code_text else h.FORM_VAR_NAME
-            reading.problems.append(
-                problem(
-                    table.row_location(r, role),
-                    "unknown_variable",
-                    f"'{code_text or name_text}' is not a base variable; expected one of the "
-                    "指标代码 / 指标名称 of seeds/base_variables.csv (or an alias in "
-                    "seeds/variable_aliases.csv)",
-                    " | ".join(t for t in (code_text, name_text) if t),
-                )
-            )
+            reading.problems.append(_unknown_row(table, r, code_text, name_text))
         return
     _variable_row(table, reading, r, variable, by_name.announced_unit if by_name else None)
+
+
+def _unknown_row(table: _Table, r: int, code_text: str, name_text: str) -> object:
+    role = h.FORM_VAR_CODE if code_text else h.FORM_VAR_NAME
+    return problem(
+        table.row_location(r, role),
+        "unknown_variable",
+        f"'{code_text or name_text}' is not a base variable; expected one of the 指标代码 / "
+        "指标名称 of seeds/base_variables.csv (or an alias in seeds/variable_aliases.csv)",
+        " | ".join(t for t in (code_text, name_text) if t),
+    )
 
 
 def _variable_row(

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from orchestration.ingest.detect import read_layout
 from orchestration.ingest.duplicates import SubmittedValue, duplicate_submissions
-from orchestration.ingest.grid import UnreadableFile, read_workbook
+from orchestration.ingest.grid import UnreadableFile, Workbook, read_workbook
 from orchestration.ingest.problems import Location, Problem, problem
 from orchestration.ingest.reading import LayoutReading, ReadContext, Reference
 from orchestration.ingest.schemas import LOADED, REJECTED, IngestResult
@@ -105,17 +105,7 @@ def ingest_file(
     except OSError as error:  # vanished, no permission: reject it, read the rest
         data, read_error = b"", f"the file cannot be opened ({error.strerror or error})"
     sha = hashlib.sha256(data).hexdigest()
-    row: dict[str, object] = {
-        "data_year": data_year,
-        "file_name": rel,
-        "file_sha256": sha,
-        "size_bytes": len(data),
-        "layout": None,
-        "status": LOADED,
-        "reason": None,
-        "received_at": received,
-        "value_count": 0,
-    }
+    row = _file_row(data_year, rel, sha, len(data), received)
     outcome = FileOutcome(row)
     where = Location(file_name=rel)
 
@@ -144,16 +134,6 @@ def ingest_file(
     except UnreadableFile as error:
         return reject("unreadable_file", f"{error}; expected an .xlsx workbook or a CSV file")
     row.update(file_format=book.file_format, encoding=book.encoding)
-    if book.file_format == "xlsx" and not book.cell_facts_read:
-        outcome.problems.append(
-            problem(
-                where,
-                "cell_formats_unread",
-                "the cells' number formats and formulas could not be read (the values could), so "
-                "a percentage, an uncalculated formula or an error cell cannot be told from a "
-                "number or a blank; expected the workbook saved again from Excel or WPS",
-            )
-        )
     ctx = ReadContext(file_name=rel, data_year=data_year, ref=ref)
     try:
         detection = read_layout(book, ctx)
@@ -174,14 +154,48 @@ def ingest_file(
             "form (指标代码 | 指标名称 | 计量单位 | 数值 | 备注), a city summary or expert scores "
             "(行政区划代码 | 县(市、区)名称 | one column per variable)",
         )
-    _describe(row, detection.readings)
-    for reading in detection.readings:
+    _loaded(outcome, book, detection.readings, received)
+    outcome.problems.extend(detection.problems)
+    return outcome
+
+
+def _loaded(
+    outcome: FileOutcome, book: Workbook, readings: list[LayoutReading], received: datetime
+) -> None:
+    """The values and problems of the sheets read into a loaded file's outcome."""
+    row = outcome.file_row
+    if book.file_format == "xlsx" and not book.cell_facts_read:
+        outcome.problems.append(
+            problem(
+                Location(file_name=str(row["file_name"])),
+                "cell_formats_unread",
+                "the cells' number formats and formulas could not be read (the values could), so "
+                "a percentage, an uncalculated formula or an error cell cannot be told from a "
+                "number or a blank; expected the workbook saved again from Excel or WPS",
+            )
+        )
+    _describe(row, readings)
+    for reading in readings:
         outcome.problems.extend(reading.problems)
         outcome.values.extend(_value_rows(reading, row))
-        outcome.submitted.extend(_submitted(reading, rel, received))
-    outcome.problems.extend(detection.problems)
+        outcome.submitted.extend(_submitted(reading, str(row["file_name"]), received))
     row["value_count"] = len(outcome.values)
-    return outcome
+
+
+def _file_row(
+    data_year: int, rel: str, sha: str, size: int, received: datetime
+) -> dict[str, object]:
+    return {
+        "data_year": data_year,
+        "file_name": rel,
+        "file_sha256": sha,
+        "size_bytes": size,
+        "layout": None,
+        "status": LOADED,
+        "reason": None,
+        "received_at": received,
+        "value_count": 0,
+    }
 
 
 def _value_rows(reading: LayoutReading, file_row: dict[str, object]) -> list[dict[str, object]]:

@@ -200,19 +200,7 @@ def _number_shown(
 def _usable(reading: _Reading, parsed: ParsedValue) -> bool:
     """Record what the text shows (markers, qualifiers, numerals); False when it has no value."""
     canonical = reading.variable.unit
-    for marker in parsed.markers:
-        note = reading.context.footnotes.get(marker_key(marker))
-        reading.remarks.append(f"{marker} {note}" if note and note != marker else marker)
-    if parsed.markers:
-        reading.note(
-            "value_remark",
-            f"{' '.join(parsed.markers)} separated from the number and kept as the remark"
-            + (
-                f" ({'; '.join(reading.remarks)})"
-                if reading.remarks != list(parsed.markers)
-                else ""
-            ),
-        )
+    _remarks(reading, parsed)
     if parsed.excel_error:
         reading.note(
             "cell_error_value",
@@ -258,6 +246,20 @@ def _usable(reading: _Reading, parsed: ParsedValue) -> bool:
             f"{parsed.number} — expected digits",
         )
     return True
+
+
+def _remarks(reading: _Reading, parsed: ParsedValue) -> None:
+    """Footnote markers (with the note that explains them) into the remark."""
+    for marker in parsed.markers:
+        note = reading.context.footnotes.get(marker_key(marker))
+        reading.remarks.append(f"{marker} {note}" if note and note != marker else marker)
+    if parsed.markers:
+        explained = reading.remarks != list(parsed.markers)
+        reading.note(
+            "value_remark",
+            f"{' '.join(parsed.markers)} separated from the number and kept as the remark"
+            + (f" ({'; '.join(reading.remarks)})" if explained else ""),
+        )
 
 
 def _converted(

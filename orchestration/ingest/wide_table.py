@@ -184,20 +184,25 @@ def _header_problems(
                 vc.header,
             )
         )
+    return problems + _missing_columns(sheet, header, ctx, reported_by)
+
+
+def _missing_columns(
+    sheet: Sheet, header: WideHeader, ctx: ReadContext, reported_by: str
+) -> list[Problem]:
     present = {vc.match.variable.code for vc in header.columns}
-    for variable in ctx.ref.catalog.by_reporter(reported_by):
-        if variable.code not in present:
-            problems.append(
-                problem(
-                    ctx.location(
-                        sheet, variable_code=variable.code, variable_label=variable_label(variable)
-                    ),
-                    "missing_variable",
-                    f"no column for {variable_label(variable)}; expected a column headed "
-                    f"{variable.name_zh}({variable.unit})",
-                )
-            )
-    return problems
+    return [
+        problem(
+            ctx.location(
+                sheet, variable_code=variable.code, variable_label=variable_label(variable)
+            ),
+            "missing_variable",
+            f"no column for {variable_label(variable)}; expected a column headed "
+            f"{variable.name_zh}({variable.unit})",
+        )
+        for variable in ctx.ref.catalog.by_reporter(reported_by)
+        if variable.code not in present
+    ]
 
 
 def _data_and_note_rows(sheet: Sheet, header: WideHeader) -> tuple[list[int], list[int]]:
