@@ -54,10 +54,18 @@ class _Table:
     footnotes: dict[str, str]
     seen: dict[str, CellValue] = field(default_factory=dict)
     parent: tuple[Variable, CellValue] | None = None
+    header_texts: dict[str, str | None] = field(default_factory=dict)
 
     def header_text(self, role: str) -> str | None:
-        col = self.header.columns.get(role)
-        return cell_text(self.sheet.cell(self.header.row, col)).strip() if col is not None else None
+        if role not in self.header_texts:
+            col = self.header.columns.get(role)
+            text = (
+                cell_text(self.sheet.cell(self.header.row, col)).strip()
+                if col is not None
+                else None
+            )
+            self.header_texts[role] = text
+        return self.header_texts[role]
 
     def row_location(self, r: int, role: str | None = None) -> Location:
         col = self.value.col if role is None else self.header.columns[role]

@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from orchestration.ingest.conversion import UnitConverter, normalise_unit
 from orchestration.ingest.text import nfkc
@@ -77,6 +78,16 @@ def resolve_unit(
     converter: UnitConverter,
 ) -> UnitResolution:
     """The unit of one value from the unit typed in it and the statements about it."""
+    return _resolve(typed, tuple(statements), canonical, converter)
+
+
+@lru_cache(maxsize=4096)  # the same few statements repeat on every row of a table
+def _resolve(
+    typed: str | None,
+    statements: tuple[UnitStatement, ...],
+    canonical: str,
+    converter: UnitConverter,
+) -> UnitResolution:
     applicable = [
         s for s in statements if not s.table_wide or converter.factor(s.unit, canonical) is not None
     ]

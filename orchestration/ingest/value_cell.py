@@ -26,7 +26,7 @@ from orchestration.ingest.conversion import PERCENT, UnitConverter, normalise_un
 from orchestration.ingest.grid import Cell
 from orchestration.ingest.problems import Location, Problem, problem
 from orchestration.ingest.remarks import marker_key
-from orchestration.ingest.text import cell_text, is_blank
+from orchestration.ingest.text import cell_text, is_blank, number_of
 from orchestration.ingest.unit_statements import UnitStatement, resolve_unit
 from orchestration.ingest.values import ParsedValue, parse_value
 
@@ -167,15 +167,15 @@ def _number_shown(
 ) -> Decimal | _Refused | None:
     """What a number format does to a numeric cell: the number shown, a refusal, or None."""
     fmt = reading.context.number_format
-    parsed = parse_value(reading.cell)
-    if fmt is None or parsed.number is None or isinstance(reading.cell, str):
+    number = number_of(reading.cell)
+    if fmt is None or number is None:
         return None
     meaning = describe_format(fmt)
     variable = reading.variable
     if meaning.scaled_by_thousands:
         reading.note(
             "scaled_number_format",
-            f"the number format {fmt} shows {parsed.number} divided by "
+            f"the number format {fmt} shows {number} divided by "
             f"{1000**meaning.scaled_by_thousands}, so the cell does not show its value; "
             f"expected {variable.name_zh} in a plain number format",
         )
@@ -184,12 +184,12 @@ def _number_shown(
         statements.append(UnitStatement(meaning.literal, f"the cell's number format {fmt}"))
     if not meaning.percent:
         return None
-    shown = parsed.number * 100
+    shown = number * 100
     if normalise_unit(variable.unit) == PERCENT:
         return shown
     reading.note(
         "percent_format",
-        f"the cell holds {parsed.number} formatted as a percentage ({fmt}, shown as "
+        f"the cell holds {number} formatted as a percentage ({fmt}, shown as "
         f"{_plain(shown)}%) but {variable.name_zh} is in {variable.unit}, not a percentage; "
         f"the value was not loaded — expected the number of {variable.unit} in a cell "
         "formatted as a number",
