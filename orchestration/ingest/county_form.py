@@ -17,7 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from orchestration.ingest import headers as h
-from orchestration.ingest.catalog import Variable
+from orchestration.ingest.catalog import HeaderMatch, Variable
 from orchestration.ingest.form_header import FormHeader, ValueColumn, choose_value_column
 from orchestration.ingest.grid import Sheet
 from orchestration.ingest.identity import Resolution
@@ -221,7 +221,7 @@ def _read_row(table: _Table, reading: LayoutReading, r: int) -> None:
         return
     sub_item = h.sub_item_name(name_text) if name_text else None
     by_code = ref.catalog.lookup(code_text) if code_text else None
-    by_name = ref.catalog.match(h.without_enumeration(sub_item or name_text)) if name_text else None
+    by_name = _match_name(ref, sub_item or name_text) if name_text else None
     if sub_item is not None and by_code is None and by_name is None:
         _sub_item(table, reading, r, sub_item, value_cell)
         return
@@ -243,6 +243,11 @@ def _read_row(table: _Table, reading: LayoutReading, r: int) -> None:
             reading.problems.append(_unknown_row(table, r, code_text, name_text))
         return
     _variable_row(table, reading, r, variable, by_name.announced_unit if by_name else None)
+
+
+def _match_name(ref: Reference, name: str) -> HeaderMatch | None:
+    """The variable a 指标名称 names, also when it is numbered (`1.地方财政科技支出`)."""
+    return ref.catalog.match(name) or ref.catalog.match(h.without_enumeration(name))
 
 
 def _unknown_row(table: _Table, r: int, code_text: str, name_text: str) -> object:

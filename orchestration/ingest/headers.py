@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 
 from orchestration import layouts
 from orchestration.ingest.grid import Cell, Sheet
@@ -243,9 +244,14 @@ class ValueHeader:
 
 def value_header(text: Cell) -> ValueHeader | None:
     """`数值`, `2022年数值`, `2023年`, `本年数`, `数值（万元）`, `数值(2023年)` → ValueHeader."""
-    if is_blank(text) or not isinstance(text, str | int | float):
+    if is_blank(text) or isinstance(text, bool) or not isinstance(text, str | int | float):
         return None
-    rest = squeeze(cell_text(text))
+    return _value_header(cell_text(text))
+
+
+@lru_cache(maxsize=8192)  # header texts repeat across the files of a year
+def _value_header(text: str) -> ValueHeader | None:
+    rest = squeeze(text)
     year = relative = unit = None
     bracket = _BRACKETED.match(rest)
     if bracket:
@@ -269,7 +275,7 @@ def value_header(text: Cell) -> ValueHeader | None:
         if bracket and unit is None and not qualified and rest not in _VALUE_RESTS:
             return None
         return ValueHeader(year, relative, unit)
-    if _FORM_KEYS.get(match_key(cell_text(text))) == FORM_VALUE:
+    if _FORM_KEYS.get(match_key(text)) == FORM_VALUE:
         return ValueHeader()  # an alias with brackets of its own: 数值(本年)
     return None
 

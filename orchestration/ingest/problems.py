@@ -8,7 +8,7 @@ expected. The located sentence repeats the location so that it reads on its own 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 ERROR = "error"
 WARNING = "warning"
@@ -98,7 +98,7 @@ class Location:
 
     def at(self, **changes: object) -> Location:
         """A copy with some fields changed."""
-        return replace(self, **changes)  # type: ignore[arg-type]
+        return Location(**(vars(self) | changes))  # type: ignore[arg-type]  # (faster than replace)
 
     def describe(self) -> str:
         """`file.xlsx, sheet 填报表, row 7, column D (数值), 正定县 (130123), 地方财政科技支出`."""

@@ -111,6 +111,10 @@ def read_value_cell(
         cell = context.error_value  # calamine reads an error cell as blank
     reading = _Reading(cell, variable, location, context, cell_text(cell))
     statements = list(reading.context.statements)
+    exact = number_of(cell)
+    if exact is not None and context.number_format is None and context.formula is None:
+        # a plain number cell: nothing in the workbook or the text to judge, only its unit
+        return _converted(reading, ParsedValue(number=exact), exact, statements, converter)
     stated = resolve_unit(None, statements, variable.unit, converter)
     if _refused_by_workbook(reading):
         return reading.result(None, stated.unit)
