@@ -33,7 +33,10 @@ final as (
         sheet,
         row_number,
         column_name,
-        received_at
+        received_at,
+        remark,
+        unit_stated_in,
+        conversion
     from ranked
     where submission_recency = 1
 )

@@ -8,12 +8,11 @@ Public API:
 - `store_ingest_result(con, result) -> StoreSummary` appends them idempotently to the raw layer
   (`raw.submission_files`, `raw.submitted_values`, `raw.ingest_problems`).
 
-The modules, one responsibility each: `encoding` (CSV bytes → text), `grid` (file → sheets of
-cells), `values` (cell → number/unit/missing), `conversion` (units of measure), `catalog`
-(variables and their aliases), `identity` (which county), `headers` (layout labels and column
-headers), `county_form` / `city_summary` / `expert_scores` (+ `wide_table`) (the layout readers),
-`detect` (which sheet and layout), `value_cell` (a located value and its problems), `duplicates`,
-`inbox` (a year folder), `raw_store` (DuckDB), `problems` and `schemas` (the output contract).
+The rule: every cell ends as the value the office meant, with a note of any conversion, or as
+a located problem; never as a different number without a word (README.md has the table of what
+happens to each way of writing a number). Which problems block the year is `ingest_problems:`
+of expectations/gate.yaml (`severity.problem_severities`). The modules, one responsibility
+each, are listed in README.md.
 """
 
 from orchestration.ingest.inbox import read_inbox_year
@@ -25,6 +24,7 @@ from orchestration.ingest.schemas import (
     VALUES_SCHEMA,
     IngestResult,
 )
+from orchestration.ingest.severity import problem_severities
 
 __all__ = [
     "FILES_SCHEMA",
@@ -33,6 +33,7 @@ __all__ = [
     "VALUES_SCHEMA",
     "IngestResult",
     "StoreSummary",
+    "problem_severities",
     "read_inbox_year",
     "store_ingest_result",
 ]

@@ -81,6 +81,11 @@ class VariableCatalog:
                     aliases[row["alias"]] = row["variable_code"]
         return cls(variables, aliases, converter)
 
+    @property
+    def converter(self) -> UnitConverter:
+        """The unit converter the catalog recognises units in headers with."""
+        return self._converter
+
     def by_reporter(self, reported_by: str) -> list[Variable]:
         """The variables reported by `county` or `expert_panel`, in seed order."""
         return [v for v in self.variables.values() if v.reported_by == reported_by]

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from orchestration.ingest.grid import Sheet
 from orchestration.ingest.reading import LayoutReading, ReadContext
-from orchestration.ingest.wide_table import WideHeader, read_wide
+from orchestration.ingest.wide_header import WideHeader
+from orchestration.ingest.wide_table import read_wide
 
 LAYOUT = "city_summary"
 

@@ -2,8 +2,9 @@
 
 The canonical unit of each base variable is `seeds/base_variables.csv` `unit`; the factors are
 `seeds/unit_conversions.csv` (from_unit, to_unit, factor: value_in_to = value_in_from * factor).
-A pair is also usable backwards (1 / factor). Arithmetic is in Decimal, so `1.2 亿元` becomes
-exactly `12000 万元`.
+A pair is also usable backwards (1 / factor) and pairs chain (万个 → 个 → 家), so the seed lists
+each unit once against one other; two chains that give different factors are a seed error.
+Arithmetic is in Decimal, so `1.2 亿元` becomes exactly `12000 万元`.
 """
 
 from __future__ import annotations
@@ -41,9 +42,7 @@ class UnitConverter:
     """Factors between units, from `seeds/unit_conversions.csv`."""
 
     def __init__(self, factors: dict[tuple[str, str], Decimal], canonical_units: set[str]):
-        self._factors = dict(factors)
-        for (source, target), factor in factors.items():
-            self._factors.setdefault((target, source), Decimal(1) / factor)
+        self._factors = _closure(factors)
         self._known = {normalise_unit(u) for u in canonical_units} | {PERCENT}
         for source, target in factors:
             self._known.update((source, target))
@@ -79,3 +78,29 @@ class UnitConverter:
             if (source, target) in self._factors:
                 return self._factors[(source, target)]
         return None
+
+
+def _closure(factors: dict[tuple[str, str], Decimal]) -> dict[tuple[str, str], Decimal]:
+    """Every factor reachable through the pairs, both ways; ValueError on a contradiction."""
+    edges: dict[str, dict[str, Decimal]] = {}
+    for (source, target), factor in factors.items():
+        edges.setdefault(source, {})[target] = factor
+        edges.setdefault(target, {})[source] = Decimal(1) / factor
+    closed: dict[tuple[str, str], Decimal] = {}
+    for start in edges:
+        reached = {start: Decimal(1)}
+        queue = [start]
+        while queue:
+            unit = queue.pop()
+            for nxt, factor in edges[unit].items():
+                value = reached[unit] * factor
+                if nxt not in reached:
+                    reached[nxt] = value
+                    queue.append(nxt)
+                elif abs(reached[nxt] - value) > reached[nxt].copy_abs() * Decimal("1e-20"):
+                    raise ValueError(
+                        f"unit_conversions.csv: {start}->{nxt} is {reached[nxt]} by one chain "
+                        f"and {value} by another"
+                    )
+        closed.update(((start, unit), f) for unit, f in reached.items() if unit != start)
+    return closed

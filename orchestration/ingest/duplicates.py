@@ -3,8 +3,8 @@
 Typical causes: a corrected resubmission of a county form, or a county that is both in its own
 form and in its city's summary. Both files are kept (the raw layer keeps everything); downstream
 the latest received file supersedes. Here each pair of files sharing a county is reported once,
-on the later file, as `duplicate_submission` — a warning when their values differ, info when they
-agree — naming both files and the first differing variables.
+on the later file, as `duplicate_submission` when their values differ (`repeated_submission` when
+they agree), naming both files and the first differing variables.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from itertools import combinations
 
-from orchestration.ingest.problems import INFO, WARNING, Location, Problem, problem
+from orchestration.ingest.problems import Location, Problem, problem
 
 
 @dataclass(frozen=True)
@@ -81,10 +81,9 @@ def duplicate_submissions(
                         unit_code=unit_code,
                         unit_label=label,
                     ),
-                    "duplicate_submission",
+                    "duplicate_submission" if differing else "repeated_submission",
                     message,
                     found_text=f"{earlier}; {later}",
-                    severity=WARNING if differing else INFO,
                 )
             )
     return problems

@@ -6,18 +6,22 @@ format is recognised by content (a zip is a workbook, an OLE2 file is a legacy .
 is tried as CSV text), not by the file name.
 
 Merged cells come back with the value in the top-left cell only; the layout readers cope with that.
-Formula cells hold their cached value (a formula never calculated is empty).
+Formula cells hold their cached value (a formula never calculated is empty); for an .xlsx each
+sheet also carries the formulas and the non-General number formats of its cells
+(`cell_formats.read_cell_facts`), so that a reader can tell an uncalculated formula from a blank
+cell and 87% from 0.87.
 """
 
 from __future__ import annotations
 
 import csv
 import io
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import python_calamine
 
+from orchestration.ingest.cell_formats import SheetFacts, read_cell_facts
 from orchestration.ingest.encoding import decode_bytes
 
 Cell = Any  # str | float | int | bool | date | datetime | time | timedelta | None
@@ -36,6 +40,28 @@ class Sheet:
 
     name: str | None
     rows: list[list[Cell]]
+    facts: SheetFacts = field(default_factory=SheetFacts)
+    merges: tuple[tuple[tuple[int, int], tuple[int, int]], ...] = ()  # ((r0, c0), (r1, c1))
+
+    def spanning(self, row: int, col: int) -> Cell:
+        """The cell's value, or the value of the merged range it lies in (xlsx/xls)."""
+        for (r0, c0), (r1, c1) in self.merges:
+            if r0 <= row <= r1 and c0 <= col <= c1:
+                return self.cell(r0, c0)
+        return self.cell(row, col)
+
+    def number_format(self, row: int, col: int) -> str | None:
+        """The cell's number format when it is not General (xlsx only)."""
+        return self.facts.formats.get((row, col))
+
+    def formula(self, row: int, col: int) -> str | None:
+        """The cell's formula without its leading '=' (xlsx only)."""
+        formula = self.facts.formulas.get((row, col))
+        return formula.removeprefix("=") if formula is not None else None
+
+    def error_value(self, row: int, col: int) -> str | None:
+        """The Excel error shown in the cell (#DIV/0!, #N/A), which calamine reads as blank."""
+        return self.facts.errors.get((row, col))
 
     def cell(self, row: int, col: int) -> Cell:
         """The cell at 0-based (row, col); None outside the used area."""
@@ -52,6 +78,7 @@ class Workbook:
     sheets: list[Sheet]
     file_format: str  # xlsx | xls | csv
     encoding: str | None  # for CSV only
+    cell_facts_read: bool = False  # formats and formulas known (an .xlsx openpyxl could read)
 
 
 _SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".xlsb", ".ods")
@@ -79,15 +106,27 @@ def _read_spreadsheet(data: bytes) -> Workbook:
     file_format = "xlsx" if data.startswith(_ZIP_MAGIC) else "xls"
     try:
         book = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
-        sheets = []
+        grids = {}
         for name in book.sheet_names:
-            rows = book.get_sheet_by_name(name).to_python(skip_empty_area=False)
-            sheets.append(Sheet(name=name, rows=[[_none_if_empty(c) for c in r] for r in rows]))
+            sheet = book.get_sheet_by_name(name)
+            grids[name] = (sheet.to_python(skip_empty_area=False), sheet.merged_cell_ranges or [])
     except Exception as error:  # calamine raises several unrelated types for broken files
         raise UnreadableFile(
             f"not a readable {file_format} workbook ({type(error).__name__}: {error})"
         ) from error
-    return Workbook(sheets=sheets, file_format=file_format, encoding=None)
+    facts = read_cell_facts(data) if file_format == "xlsx" else None
+    sheets = [
+        Sheet(
+            name=name,
+            rows=[[_none_if_empty(c) for c in r] for r in rows],
+            facts=(facts or {}).get(name, SheetFacts()),
+            merges=tuple(merges),
+        )
+        for name, (rows, merges) in grids.items()
+    ]
+    return Workbook(
+        sheets=sheets, file_format=file_format, encoding=None, cell_facts_read=facts is not None
+    )
 
 
 def _read_csv(data: bytes) -> Workbook:

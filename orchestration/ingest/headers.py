@@ -6,12 +6,14 @@ hand-made copies of the forms. Everything is compared on `text.match_key`.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 
 from orchestration import layouts
 from orchestration.ingest.grid import Cell, Sheet
-from orchestration.ingest.text import cell_text, is_blank, match_key
+from orchestration.ingest.text import cell_text, is_blank, match_key, squeeze
 
 # County-form table columns: role → header aliases.
 FORM_VAR_CODE = "var_code"
@@ -207,3 +209,97 @@ def is_note_row(cells: list[Cell]) -> bool:
     """A trailing note (`注：…`, `说明：…`) or sign-off line (`填报人：…`)."""
     first = match_key(first_text(cells))
     return bool(first) and first.startswith(_NON_DATA_KEYS)
+
+
+# Year qualifiers of value columns: `2022年数值`, `2023年`, `数值（2023年）`, `本年数`, `上年数`.
+_RELATIVE_YEARS = {
+    "本年": 0,
+    "今年": 0,
+    "当年": 0,
+    "本期": 0,
+    "上年同期": -1,
+    "上年": -1,
+    "去年": -1,
+}
+_YEAR = re.compile(r"((?:19|20)\d{2})(?:年度|年)?")
+_VALUE_RESTS = frozenset({"", "数", "值", "数值", "数据", "填报值", "填报数", "指标值", "实际值"})
+_BRACKETED = re.compile(r"^(?P<head>.*?)[(\[【](?P<inner>[^()\[\]【】]*)[)\]】](?P<tail>.*)$")
+
+
+@dataclass(frozen=True)
+class ValueHeader:
+    """A value column header: the year it is for (absolute or relative to the data year) and a
+    unit stated in it (`数值（万元）`)."""
+
+    year: int | None = None
+    relative_year: int | None = None
+    unit: str | None = None
+
+    def for_year(self, data_year: int) -> int | None:
+        """The data year the column holds, None when it does not say."""
+        if self.year is not None:
+            return self.year
+        return data_year + self.relative_year if self.relative_year is not None else None
+
+
+def value_header(text: Cell) -> ValueHeader | None:
+    """`数值`, `2022年数值`, `2023年`, `本年数`, `数值（万元）`, `数值(2023年)` → ValueHeader."""
+    if is_blank(text) or isinstance(text, bool) or not isinstance(text, str | int | float):
+        return None
+    return _value_header(cell_text(text))
+
+
+@lru_cache(maxsize=8192)  # header texts repeat across the files of a year
+def _value_header(text: str) -> ValueHeader | None:
+    rest = squeeze(text)
+    year = relative = unit = None
+    bracket = _BRACKETED.match(rest)
+    if bracket:
+        inner = bracket.group("inner")
+        rest = bracket.group("head") + bracket.group("tail")
+        found = _YEAR.fullmatch(inner)
+        if found:
+            year = int(found.group(1))
+        elif inner in _RELATIVE_YEARS:
+            relative = _RELATIVE_YEARS[inner]
+        else:
+            unit = inner
+    found = _YEAR.match(rest) or _YEAR.search(rest)
+    if found and year is None and (found.start() == 0 or found.end() == len(rest)):
+        year, rest = int(found.group(1)), rest[: found.start()] + rest[found.end() :]
+    for word, offset in _RELATIVE_YEARS.items():
+        if relative is None and year is None and rest.startswith(word):
+            relative, rest = offset, rest[len(word) :]
+    qualified = year is not None or relative is not None
+    if _FORM_KEYS.get(match_key(rest)) == FORM_VALUE or (qualified and rest in _VALUE_RESTS):
+        if bracket and unit is None and not qualified and rest not in _VALUE_RESTS:
+            return None
+        return ValueHeader(year, relative, unit)
+    if _FORM_KEYS.get(match_key(text)) == FORM_VALUE:
+        return ValueHeader()  # an alias with brackets of its own: 数值(本年)
+    return None
+
+
+def year_label(text: Cell) -> int | None:
+    """A cell that only names a year, as over a group of columns: `2022年`, `2022年度`, `2022`."""
+    if is_blank(text):
+        return None
+    found = _YEAR.fullmatch(squeeze(cell_text(text)).removesuffix("数值").removesuffix("数"))
+    return int(found.group(1)) if found else None
+
+
+SUB_ITEM_PREFIX = re.compile(r"^(?:其中|内含|含|包括)[:：]?\s*")
+_ENUMERATION = re.compile(
+    r"^(?:[(（]?[0-9一二三四五六七八九十]{1,3}[)）]|[0-9一二三四五六七八九十]{1,3}[.．、])\s*"
+)
+
+
+def sub_item_name(text: str) -> str | None:
+    """The name of a sub-item row `其中：基础研究经费` → `基础研究经费`; None for other rows."""
+    found = SUB_ITEM_PREFIX.match(text.strip())
+    return text.strip()[found.end() :] if found and text.strip()[found.end() :] else None
+
+
+def without_enumeration(text: str) -> str:
+    """`1.地方财政科技支出`, `（2）常住人口`, `三、…` without the numbering."""
+    return _ENUMERATION.sub("", text.strip(), count=1)

@@ -87,7 +87,12 @@ class Change:
 
 @dataclass(frozen=True)
 class IdentityIssue:
-    """Something to tell about the resolution: a problem code, severity and explanation."""
+    """Something to tell about the resolution: a problem code, severity and explanation.
+
+    `severity` says whether the issue is a failure to resolve (error) or a note about a
+    resolution that succeeded; it decides which notes are kept. The severity reported in
+    `raw.ingest_problems` is the configured one of the code (`severity.problem_severities`).
+    """
 
     problem_code: str
     severity: str

@@ -10,16 +10,18 @@ from __future__ import annotations
 
 import hashlib
 import logging
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
 from orchestration.ingest.detect import read_layout
 from orchestration.ingest.duplicates import SubmittedValue, duplicate_submissions
-from orchestration.ingest.grid import UnreadableFile, read_workbook
+from orchestration.ingest.grid import UnreadableFile, Workbook, read_workbook
 from orchestration.ingest.problems import Location, Problem, problem
 from orchestration.ingest.reading import LayoutReading, ReadContext, Reference
 from orchestration.ingest.schemas import LOADED, REJECTED, IngestResult
+from orchestration.ingest.severity import problem_severities
 
 log = logging.getLogger(__name__)
 
@@ -41,13 +43,16 @@ def read_inbox_year(
     data_year: int,
     seeds_dir: Path,
     received_at: datetime | None = None,
+    severities: Mapping[str, str] | None = None,
 ) -> IngestResult:
     """Read every submission file of `<inbox_dir>/<data_year>/`.
 
     `received_at` stamps all files (tz-aware values are converted to UTC; naive ones are taken as
-    UTC); by default each file's modification time in UTC. A missing year folder gives an empty
-    result.
+    UTC); by default each file's modification time in UTC. `severities` (problem code → error |
+    warning | info) defaults to `ingest_problems:` of the gate configuration. A missing year
+    folder gives an empty result.
     """
+    severities = problem_severities() if severities is None else severities
     ref = Reference.from_seeds(Path(seeds_dir))
     year_dir = Path(inbox_dir) / str(data_year)
     outcomes: list[FileOutcome] = []
@@ -61,9 +66,13 @@ def read_inbox_year(
     names = {u.code: u.name for u in ref.registry.valid_units(data_year)}
     duplicates = duplicate_submissions([s for o in outcomes for s in o.submitted], names)
     problem_rows = [
-        p.as_row(data_year, str(o.file_row["file_sha256"])) for o in outcomes for p in o.problems
+        p.as_row(data_year, str(o.file_row["file_sha256"]), severities)
+        for o in outcomes
+        for p in o.problems
     ]
-    problem_rows += [p.as_row(data_year, sha_of[p.location.file_name]) for p in duplicates]
+    problem_rows += [
+        p.as_row(data_year, sha_of[p.location.file_name], severities) for p in duplicates
+    ]
     all_values = [v for o in outcomes for v in o.values]
     return IngestResult.from_rows(all_values, [o.file_row for o in outcomes], problem_rows)
 
@@ -96,17 +105,7 @@ def ingest_file(
     except OSError as error:  # vanished, no permission: reject it, read the rest
         data, read_error = b"", f"the file cannot be opened ({error.strerror or error})"
     sha = hashlib.sha256(data).hexdigest()
-    row: dict[str, object] = {
-        "data_year": data_year,
-        "file_name": rel,
-        "file_sha256": sha,
-        "size_bytes": len(data),
-        "layout": None,
-        "status": LOADED,
-        "reason": None,
-        "received_at": received,
-        "value_count": 0,
-    }
+    row = _file_row(data_year, rel, sha, len(data), received)
     outcome = FileOutcome(row)
     where = Location(file_name=rel)
 
@@ -143,8 +142,11 @@ def ingest_file(
         return reject(
             "reader_failure", f"the reader failed ({type(error).__name__}: {error}); report this"
         )
-    reading = detection.reading
-    if reading is None:
+    if detection.wrong_year is not None:
+        outcome.problems.append(detection.wrong_year)
+        row.update(status=REJECTED, reason=f"wrong_year: {detection.wrong_year.expected}")
+        return outcome
+    if not detection.readings:
         sheets = ", ".join(s.name or "(csv)" for s in book.sheets) or "none"
         return reject(
             "unknown_layout",
@@ -152,19 +154,54 @@ def ingest_file(
             "form (指标代码 | 指标名称 | 计量单位 | 数值 | 备注), a city summary or expert scores "
             "(行政区划代码 | 县(市、区)名称 | one column per variable)",
         )
-    _describe(row, reading)
-    year_problem = _check_year(reading, data_year, rel)
-    if year_problem is not None and year_problem.problem_code == "wrong_year":
-        outcome.problems.append(year_problem)
-        row.update(status=REJECTED, reason=f"wrong_year: {year_problem.expected}")
-        return outcome
-    if year_problem is not None:
-        outcome.problems.append(year_problem)
+    _loaded(outcome, book, detection.readings, received)
     outcome.problems.extend(detection.problems)
-    outcome.problems.extend(reading.problems)
-    outcome.values = [
+    return outcome
+
+
+def _loaded(
+    outcome: FileOutcome, book: Workbook, readings: list[LayoutReading], received: datetime
+) -> None:
+    """The values and problems of the sheets read into a loaded file's outcome."""
+    row = outcome.file_row
+    if book.file_format == "xlsx" and not book.cell_facts_read:
+        outcome.problems.append(
+            problem(
+                Location(file_name=str(row["file_name"])),
+                "cell_formats_unread",
+                "the cells' number formats and formulas could not be read (the values could), so "
+                "a percentage, an uncalculated formula or an error cell cannot be told from a "
+                "number or a blank; expected the workbook saved again from Excel or WPS",
+            )
+        )
+    _describe(row, readings)
+    for reading in readings:
+        outcome.problems.extend(reading.problems)
+        outcome.values.extend(_value_rows(reading, row))
+        outcome.submitted.extend(_submitted(reading, str(row["file_name"]), received))
+    row["value_count"] = len(outcome.values)
+
+
+def _file_row(
+    data_year: int, rel: str, sha: str, size: int, received: datetime
+) -> dict[str, object]:
+    return {
+        "data_year": data_year,
+        "file_name": rel,
+        "file_sha256": sha,
+        "size_bytes": size,
+        "layout": None,
+        "status": LOADED,
+        "reason": None,
+        "received_at": received,
+        "value_count": 0,
+    }
+
+
+def _value_rows(reading: LayoutReading, file_row: dict[str, object]) -> list[dict[str, object]]:
+    return [
         {
-            "data_year": data_year,
+            "data_year": file_row["data_year"],
             "unit_code": unit_code,
             "variable_code": v.variable_code,
             "value": v.value,
@@ -173,17 +210,23 @@ def ingest_file(
             "conversion_factor": v.conversion_factor,
             "is_missing": v.is_missing,
             "layout": reading.layout,
-            "file_name": rel,
-            "file_sha256": sha,
+            "file_name": file_row["file_name"],
+            "file_sha256": file_row["file_sha256"],
             "sheet": reading.sheet,
             "row_number": v.location.row_number,
             "column_name": v.location.column_name,
             "column_letter": v.location.column_letter,
-            "received_at": received,
+            "received_at": file_row["received_at"],
+            "remark": v.remark,
+            "unit_stated_in": v.unit_stated_in,
+            "conversion": v.conversion,
         }
         for unit_code, v in reading.values
     ]
-    outcome.submitted = [
+
+
+def _submitted(reading: LayoutReading, rel: str, received: datetime) -> list[SubmittedValue]:
+    return [
         SubmittedValue(
             unit_code=unit_code,
             variable_code=v.variable_code,
@@ -197,50 +240,27 @@ def ingest_file(
         for unit_code, v in reading.values
         if unit_code is not None
     ]
-    row["value_count"] = len(outcome.values)
-    return outcome
 
 
-def _describe(row: dict[str, object], reading: LayoutReading) -> None:
+def _describe(row: dict[str, object], readings: list[LayoutReading]) -> None:
+    """The files row of the sheets read: one sheet's fields, or the sheets' joined."""
+
+    def joined(values: list[object]) -> object:
+        unique = list(dict.fromkeys(v for v in values if v is not None))
+        return unique[0] if len(unique) == 1 else ("; ".join(map(str, unique)) or None)
+
+    units = {r.unit_code for r in readings}
+    years = {r.declared_data_year for r in readings} - {None}
     row.update(
-        layout=reading.layout,
-        sheet=reading.sheet,
-        declared_unit_name=reading.declared_unit_name,
-        declared_unit_code=reading.declared_unit_code,
-        unit_code=reading.unit_code,
-        contact_name=reading.contact_name,
-        contact_phone=reading.contact_phone,
-        declared_data_year=reading.declared_data_year,
+        layout=joined([r.layout for r in readings]),
+        sheet=joined([r.sheet for r in readings]),
+        declared_unit_name=joined([r.declared_unit_name for r in readings]),
+        declared_unit_code=joined([r.declared_unit_code for r in readings]),
+        unit_code=units.pop() if len(units) == 1 else None,
+        contact_name=joined([r.contact_name for r in readings]),
+        contact_phone=joined([r.contact_phone for r in readings]),
+        declared_data_year=years.pop() if len(years) == 1 else None,
     )
-
-
-def _check_year(reading: LayoutReading, data_year: int, rel: str) -> Problem | None:
-    loc = reading.year_location or Location(file_name=rel, sheet=reading.sheet)
-    if reading.declared_data_year is not None and reading.declared_data_year != data_year:
-        return problem(
-            loc,
-            "wrong_year",
-            f"统计年度 is {reading.declared_data_year} but the file is in the inbox folder of data "
-            f"year {data_year}; the file was not loaded — expected 统计年度 {data_year} (or the "
-            f"file moved to the {reading.declared_data_year} folder)",
-            reading.declared_year_text,
-        )
-    if reading.declared_data_year is None and (
-        reading.declared_year_text or reading.layout == "county_form"
-    ):
-        return problem(
-            loc,
-            "missing_data_year",
-            (
-                f"统计年度 '{reading.declared_year_text}' is not a year"
-                if reading.declared_year_text
-                else "no 统计年度 in the header block"
-            )
-            + f"; data year {data_year} of the inbox folder was assumed — expected 统计年度 "
-            f"{data_year}",
-            reading.declared_year_text,
-        )
-    return None
 
 
 def _received(path: Path, received_at: datetime | None) -> datetime:

@@ -54,11 +54,27 @@ def _ddl(table: str, schema: dict[str, pl.DataType], extra: str = "") -> str:
 
 
 def ensure_raw_schema(con: duckdb.DuckDBPyConnection) -> None:
-    """Create schema raw and its three tables if missing."""
+    """Create schema raw and its three tables if missing; add columns new to the contract to
+    tables made before them (existing columns are never dropped or changed)."""
     con.execute(f"CREATE SCHEMA IF NOT EXISTS {SCHEMA}")
     con.execute(_ddl(FILES_TABLE, FILES_SCHEMA, ",\n    ingested_at TIMESTAMP"))
     con.execute(_ddl(VALUES_TABLE, VALUES_SCHEMA))
     con.execute(_ddl(PROBLEMS_TABLE, PROBLEMS_SCHEMA))
+    existing = set(
+        con.execute(
+            "SELECT table_name, column_name FROM information_schema.columns "
+            "WHERE table_catalog = current_database() AND table_schema = ?",
+            [SCHEMA],
+        ).fetchall()
+    )
+    for table, schema in (
+        (FILES_TABLE, FILES_SCHEMA),
+        (VALUES_TABLE, VALUES_SCHEMA),
+        (PROBLEMS_TABLE, PROBLEMS_SCHEMA),
+    ):
+        for name, dtype in schema.items():
+            if (table.split(".")[1], name) not in existing:
+                con.execute(f"ALTER TABLE {table} ADD COLUMN {name} {_DUCKDB_TYPES[dtype]}")
 
 
 def store_ingest_result(

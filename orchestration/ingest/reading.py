@@ -11,6 +11,8 @@ from orchestration.ingest.conversion import UnitConverter
 from orchestration.ingest.grid import Sheet
 from orchestration.ingest.identity import Resolution, UnitRegistry
 from orchestration.ingest.problems import Location, Problem, problem
+from orchestration.ingest.text import cell_text, column_letter, is_blank
+from orchestration.ingest.unit_statements import UnitStatement, unit_line
 from orchestration.ingest.value_cell import CellValue
 
 
@@ -79,6 +81,34 @@ def variable_label(variable: Variable) -> str:
 def identity_problems(resolution: Resolution, location: Location, found: str) -> list[Problem]:
     """The resolution's issues as located problems."""
     return [
-        problem(location, issue.problem_code, issue.message, found, severity=issue.severity)
-        for issue in resolution.issues
+        problem(location, issue.problem_code, issue.message, found) for issue in resolution.issues
     ]
+
+
+def table_unit_lines(
+    sheet: Sheet, rows: list[int], skip: set[tuple[int, int]], ctx: ReadContext
+) -> tuple[list[UnitStatement], list[Problem]]:
+    """Unit lines (`金额单位：千元`, `（单位：万元、家）`) in the given rows, for the whole table;
+    a unit line naming a unit no conversion knows is a problem at its cell."""
+    statements: list[UnitStatement] = []
+    problems: list[Problem] = []
+    for r in rows:
+        for c, cell in enumerate(sheet.rows[r] if r < len(sheet.rows) else []):
+            if (r, c) in skip or is_blank(cell) or not isinstance(cell, str):
+                continue
+            found = unit_line(cell, f"row {r + 1}", ctx.ref.converter)
+            if found is None:
+                continue
+            statements.extend(found.statements)
+            for unit in found.unknown:
+                problems.append(
+                    problem(
+                        ctx.location(sheet, row_number=r + 1, column_letter=column_letter(c)),
+                        "unknown_unit_of_measure",
+                        f"the unit line '{cell_text(cell).strip()}' names the unit '{unit}', "
+                        "which has no conversion; the values it is about cannot be read — "
+                        "expected a unit listed in seeds/unit_conversions.csv",
+                        cell_text(cell),
+                    )
+                )
+    return statements, problems

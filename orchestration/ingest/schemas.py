@@ -29,6 +29,11 @@ VALUES_SCHEMA: dict[str, pl.DataType] = {
     "column_name": pl.Utf8(),
     "column_letter": pl.Utf8(),
     "received_at": RECEIVED_AT,
+    # what was said about the number: footnote markers and 备注 (remark), where its unit was
+    # stated (null: none, the canonical unit was assumed), the conversion applied, in words
+    "remark": pl.Utf8(),
+    "unit_stated_in": pl.Utf8(),
+    "conversion": pl.Utf8(),
 }
 
 FILES_SCHEMA: dict[str, pl.DataType] = {

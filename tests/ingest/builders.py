@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import csv
 import io
+import re
+import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -60,7 +62,7 @@ class CountyForm:
     contact_name: str = "张三"
     contact_phone: str = "0311-88886666"
     values: dict[str, Any] = field(default_factory=lambda: dict(DEFAULT_VALUES))
-    units: dict[str, str] = field(default_factory=dict)  # variable_code → 计量单位 text
+    units: dict[str, str | None] = field(default_factory=dict)  # variable_code → 计量单位
     header: Sequence[str] = layouts.COUNTY_FORM_COLUMNS
     note_row: str | None = "注：数据来源于统计年鉴。"
     blank_row_after: int | None = None  # insert a blank row after this table row (0-based)
@@ -142,8 +144,15 @@ def write_xlsx(
     path: Path,
     sheets: dict[str, Grid],
     merges: dict[str, list[str]] | None = None,
+    formats: dict[str, dict[str, str]] | None = None,
+    cached: dict[str, dict[str, Any]] | None = None,
 ) -> Path:
-    """Write sheets (in order) to an .xlsx workbook; `merges` maps sheet → ranges like 'A1:E1'."""
+    """Write sheets (in order) to an .xlsx workbook.
+
+    `merges` maps sheet → ranges like 'A1:E1'; `formats` sheet → {cell: number format};
+    `cached` sheet → {cell: value} stores a calculated value with a formula cell (openpyxl
+    saves formulas without one, as a program that does not calculate does).
+    """
     book = openpyxl.Workbook()
     book.remove(book.active)
     for name, grid in sheets.items():
@@ -152,9 +161,31 @@ def write_xlsx(
             sheet.append(list(row))
         for cell_range in (merges or {}).get(name, []):
             sheet.merge_cells(cell_range)
+        for ref, number_format in (formats or {}).get(name, {}).items():
+            sheet[ref].number_format = number_format
     path.parent.mkdir(parents=True, exist_ok=True)
     book.save(path)
+    if cached:
+        _store_cached_values(path, list(sheets), cached)
     return path
+
+
+def _store_cached_values(path: Path, names: list[str], cached: dict[str, dict[str, Any]]) -> None:
+    """Write `<v>` calculated values into formula cells, as Excel does when it saves."""
+    with zipfile.ZipFile(path) as archive:
+        parts = {info.filename: archive.read(info.filename) for info in archive.infolist()}
+    for name, cells in cached.items():
+        part = f"xl/worksheets/sheet{names.index(name) + 1}.xml"
+        xml = parts[part].decode("utf-8")
+        for ref, value in cells.items():
+            pattern = re.compile(rf'(<c r="{ref}"[^>]*)>(<f>.*?</f>)<v\s*/>')
+            kind = ' t="str"' if isinstance(value, str) else ""
+            xml, count = pattern.subn(rf"\1{kind}>\2<v>{value}</v>", xml)
+            assert count == 1, f"no formula cell {ref} in sheet {name}"
+        parts[part] = xml.encode("utf-8")
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        for filename, data in parts.items():
+            archive.writestr(filename, data)
 
 
 def write_csv(path: Path, grid: Grid, encoding: str = "utf-8", bom: bool = False) -> Path:

@@ -216,7 +216,9 @@ def test_city_summary_with_two_row_merged_header_notes_and_totals(inbox: Path) -
     variables = [None, None, *header[2:]]
     grid[2:3] = [group, variables]
     grid.insert(5, [None] * len(header))  # a blank row between counties
-    grid.append([None, "石家庄市 合计", *[1] * (len(header) - 2)])
+    sums = [DEFAULT_VALUES[code] * 2 for code, *_ in COUNTY_VARIABLES]
+    sums[5] = DEFAULT_VALUES["gdp"] + 300  # 桥西区 wrote ３００
+    grid.append([None, "石家庄市 合计", *sums])
     grid.append(["注：1. 本表由市科技局汇总。"])
     write_xlsx(
         year_dir(inbox) / "summary.xlsx",

@@ -150,12 +150,14 @@ def test_duplicate_submission_names_both_files(inbox: Path) -> None:
 
     result = read_inbox_year(inbox, 2021, SEEDS)
 
-    dups = result.problems.filter(pl.col("problem_code") == "duplicate_submission")
-    got = dups.select("file_name", "found_text", "severity", "unit_code").rows()
+    dups = result.problems.filter(
+        pl.col("problem_code").is_in(["duplicate_submission", "repeated_submission"])
+    )
+    got = dups.select("file_name", "found_text", "problem_code", "severity", "unit_code").rows()
     assert got == [
-        ("zd_v1.xlsx", "city.xlsx; zd_v1.xlsx", "info", "130123"),
-        ("zd_v2.xlsx", "city.xlsx; zd_v2.xlsx", "warning", "130123"),
-        ("zd_v2.xlsx", "zd_v1.xlsx; zd_v2.xlsx", "warning", "130123"),
+        ("zd_v1.xlsx", "city.xlsx; zd_v1.xlsx", "repeated_submission", "info", "130123"),
+        ("zd_v2.xlsx", "city.xlsx; zd_v2.xlsx", "duplicate_submission", "warning", "130123"),
+        ("zd_v2.xlsx", "zd_v1.xlsx; zd_v2.xlsx", "duplicate_submission", "warning", "130123"),
     ]
     message = dups.row(2, named=True)["expected"]
     assert "fiscal_st_exp 5230.5 → 5300" in message and "1 of 19" in message

@@ -43,6 +43,7 @@ def test_store_creates_tables_and_is_idempotent(inbox: Path, tmp_path: Path) -> 
 def test_stored_rows_keep_types_and_lineage(inbox: Path, tmp_path: Path) -> None:
     form = CountyForm()
     form.values["gdp"] = "2,856,000万元"
+    form.units["gdp"] = None  # the unit is stated in the value only
     write_xlsx(year_dir(inbox) / "a.xlsx", {"填报表": form.grid()})
     result = read(inbox)
     with duckdb.connect(str(tmp_path / "w.duckdb")) as con:
@@ -65,6 +66,10 @@ def test_stored_rows_keep_types_and_lineage(inbox: Path, tmp_path: Path) -> None
         "2,856,000万元",
         "万元",
         0.0001,
+    )
+    assert (gdp["unit_stated_in"], gdp["conversion"]) == (
+        "typed in the value",
+        "2856000 万元 × 0.0001 = 285.6 亿元",
     )
     assert files["contact_name"].to_list() == ["张三"] and files["ingested_at"].null_count() == 0
 
@@ -142,3 +147,27 @@ def test_failed_store_leaves_nothing_behind(inbox: Path, tmp_path: Path) -> None
         with pytest.raises(duckdb.Error):
             store_ingest_result(con, broken)  # the values insert fails after the files insert
         assert counts(con) == (0, 0, 0)
+
+
+def test_a_raw_layer_of_the_earlier_contract_gets_the_new_columns(
+    inbox: Path, tmp_path: Path
+) -> None:
+    """A work database made before remark / unit_stated_in / conversion existed: the columns
+    are added, the stored rows keep theirs, the new rows carry the new ones."""
+    form = CountyForm()
+    form.values["hte_count"] = "48①"
+    write_xlsx(year_dir(inbox) / "a.xlsx", {"填报表": form.grid()})
+    new_columns = ("remark", "unit_stated_in", "conversion")
+    with duckdb.connect(str(tmp_path / "old.duckdb")) as con:
+        con.execute("CREATE SCHEMA raw")
+        old = ", ".join(f"{name} VARCHAR" for name in ("data_year", "unit_code", "file_sha256"))
+        con.execute(f"CREATE TABLE raw.submitted_values ({old})")
+        con.execute("INSERT INTO raw.submitted_values VALUES ('2020', '130123', 'old')")
+        store_ingest_result(con, read(inbox))
+        columns = [r[0] for r in con.execute("DESCRIBE raw.submitted_values").fetchall()]
+        remarks = con.execute(
+            "SELECT file_sha256 = 'old', remark FROM raw.submitted_values "
+            "WHERE remark IS NOT NULL OR file_sha256 = 'old' ORDER BY 1"
+        ).fetchall()
+    assert set(new_columns) <= set(columns)
+    assert remarks == [(False, "①"), (True, None)]

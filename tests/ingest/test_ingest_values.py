@@ -57,7 +57,7 @@ VALUE_CASES = [
     ("spaced_zanwu", "tech_contract", " 暂 无 ", None, None, True, "万元", 1.0, {"missing_value"}),
     ("percent", "hte_count", "48%", None, 48.0, False, "%", 1.0, {"percent_sign"}),
     ("negative_kept", "fiscal_st_exp", "-12.5", None, -12.5, False, "万元", 1.0, set()),
-    ("text", "fiscal_st_exp", "约五千", None, None, False, "万元", 1.0, {"unparseable_value"}),
+    ("text", "fiscal_st_exp", "见附表", None, None, False, "万元", 1.0, {"unparseable_value"}),
     ("bad_commas", "fiscal_st_exp", "1,23", None, None, False, "万元", 1.0, {"unparseable_value"}),
     (
         "two_numbers",
@@ -119,7 +119,7 @@ VALUE_CASES = [
         "wan_for_yi_typed",
         "gdp",
         "2,856,000万元",
-        None,
+        None,  # 计量单位 left blank: the unit is stated in the value only
         285.6,
         False,
         "万元",
@@ -138,15 +138,15 @@ VALUE_CASES = [
         {"unit_converted"},
     ),
     (
-        "typed_wins_over_column",
+        "typed_conflicts_with_column",
         "fiscal_st_exp",
         "5230.5万元",
         "亿元",
-        5230.5,
+        None,
         False,
         "万元",
         1.0,
-        set(),
+        {"conflicting_units"},
     ),
     (
         "people_for_wanren",
@@ -176,14 +176,19 @@ VALUE_CASES = [
         "unknown_unit_column",
         "fiscal_st_exp",
         800,
-        "千万元",
+        "万美元",
         None,
         False,
-        "千万元",
+        "万美元",
         1.0,
         {"unknown_unit_of_measure"},
     ),
 ]
+
+
+# cases whose unit is typed in the value, with the 计量单位 cell left blank (a unit typed in the
+# value next to a different 计量单位 is a conflict: typed_conflicts_with_column)
+TYPED_UNIT_ONLY = {"wan_for_yi_typed", "yi_typed", "people_for_wanren", "unknown_unit"}
 
 
 @pytest.mark.parametrize(
@@ -198,6 +203,8 @@ def test_value_cell_in_county_form(
     form.values[variable] = typed
     if unit_column is not None:
         form.units[variable] = unit_column
+    elif case in TYPED_UNIT_ONLY:
+        form.units[variable] = None
     write_xlsx(year_dir(inbox) / f"{case}.xlsx", {"填报表": form.grid()})
 
     result = read(inbox)
@@ -236,6 +243,7 @@ def test_conversion_is_exact(inbox: Path) -> None:
     form = CountyForm()
     form.values["fiscal_st_exp"] = "0.3亿元"
     form.values["tech_contract"] = "0.1亿元"
+    form.units.update(fiscal_st_exp=None, tech_contract=None)
     write_xlsx(year_dir(inbox) / "exact.xlsx", {"填报表": form.grid()})
     values = dict(read(inbox).values.select("variable_code", "value").iter_rows())
     assert values["fiscal_st_exp"] == 3000.0

@@ -78,7 +78,7 @@ def test_full_year_reads_fast_and_completely(full_year: tuple[Path, int]) -> Non
     experts = result.values.filter(pl.col("layout") == "expert_scores")
     assert experts.height == n_units * 3
     assert result.values["unit_code"].null_count() == 0
-    # each county is in its form and its city summary: one duplicate_submission (info) each
+    # each county is in its form and its city summary: one repeated_submission (info) each
     codes = result.problems.group_by("problem_code", "severity").len().sort("problem_code").rows()
-    assert codes == [("duplicate_submission", "info", n_units)]
+    assert codes == [("repeated_submission", "info", n_units)]
     assert elapsed < 10, f"reading a year took {elapsed:.1f}s"
