@@ -20,7 +20,7 @@ from pathlib import Path
 
 from orchestration.demo import write_demo_inbox
 from orchestration.ingest import read_inbox_year
-from orchestration.settings import PROJECT_ROOT
+from orchestration.config.paths import PROJECT_ROOT
 
 TARGET_SECONDS = 1.0
 
