@@ -292,6 +292,18 @@ def unit_table(year: YearValues, result: UncertaintyResult) -> pl.DataFrame:
     ).with_columns(pl.col(RANK_COLUMNS).cast(pl.Int32), pl.col("prob_nominal_class").fill_nan(None))
 
 
+def nominal_gap(year: YearValues, result: UncertaintyResult) -> tuple[float, int]:
+    """How far the engine's nominal run is from the marts: the largest difference of a total
+    (0 when both lack one) and how many ranks differ."""
+    totals, marts = result.nominal.totals, year.mart_points
+    if (np.isnan(totals) != np.isnan(marts)).any():
+        gap = float("inf")  # a total on one side only
+    else:
+        gap = float(np.max(np.nan_to_num(np.abs(totals - marts), nan=0.0), initial=0.0))
+    ranks = np.nan_to_num(result.nominal.ranks, nan=-1) != np.nan_to_num(year.mart_ranks, nan=-1)
+    return gap, int(ranks.sum())
+
+
 def _levels_text(result: UncertaintyResult, factor: str) -> str:
     if factor == "weights":
         noise = result.design.weight_noise
@@ -373,6 +385,7 @@ __all__ = [
     "YearValues",
     "factor_table",
     "framework_from_dataset",
+    "nominal_gap",
     "read_framework",
     "read_year_values",
     "replace_year",
