@@ -39,6 +39,61 @@ def totals(
     return framework.root_points * node_scores[:, :, 0]
 
 
+def _child_sums(
+    child: np.ndarray,
+    weight: np.ndarray,
+    parents: np.ndarray,
+    size: int,
+    missing_values: str,
+    geometric: bool,
+) -> dict[str, np.ndarray]:
+    """Per parent (P = `size`), the sums an aggregation needs over some of its children
+    (`parents`: each child's parent): share-weighted scores and, for geometric means, log
+    scores and how many children score 0 or less; the shares used (reweight) and how many
+    children are missing (propagate). `child` is (units x c), the same for the whole batch
+    (indicators), or (B x units x c) (aggregating nodes); `weight` (B x c) the children's
+    shares. Indicators: one (B x c_p) @ (c_p x units) product per parent."""
+    available = ~np.isnan(child)
+    filled = np.where(available, child, 0.0)
+    columns = {
+        "arithmetic": filled,
+        **({"used": available.astype(np.float64)} if missing_values == "reweight" else {}),
+    }
+    if geometric:
+        positive = filled > 0
+        with np.errstate(divide="ignore"):
+            columns["logs"] = np.where(positive, np.log(np.where(positive, filled, 1.0)), 0.0)
+        used = available if missing_values == "reweight" else np.ones_like(available)
+        columns["zeros"] = ((~positive) & used).astype(np.float64)
+    counts = {"missing": (~available).astype(np.float64)} if missing_values == "propagate" else {}
+    membership = np.zeros((parents.size, size))
+    membership[np.arange(parents.size), parents] = 1.0
+    sums: dict[str, np.ndarray] = {}
+    if child.ndim == 2:  # shared by the batch
+        for name, values in columns.items():
+            result = np.empty((weight.shape[0], child.shape[0], size))
+            for p in range(size):
+                members = parents == p
+                shares = weight[:, members] if name != "zeros" else np.ones((1, members.sum()))
+                result[:, :, p] = shares @ values[:, members].T
+            sums[name] = result
+    else:  # one 2-D product over every unit of every weighting
+        for name, values in columns.items():
+            shares = weight[:, None, :] if name != "zeros" else 1.0
+            sums[name] = _grouped(values * shares, membership)
+    for name, values in counts.items():
+        sums[name] = _grouped(values, membership)
+    if missing_values != "reweight":
+        sums["used"] = (weight @ membership)[:, None, :]
+    return sums
+
+
+def _grouped(values: np.ndarray, membership: np.ndarray) -> np.ndarray:
+    """values (..., c) @ membership (c, P) as one 2-D product."""
+    flat = values.reshape(-1, values.shape[-1]) @ membership
+    return flat.reshape(*values.shape[:-1], membership.shape[1])
+
+
 def _level_scores(
     scores: np.ndarray,
     node_scores: np.ndarray,
@@ -48,43 +103,40 @@ def _level_scores(
     missing_values: str,
 ) -> np.ndarray:
     """The scores (B x units x P) of the aggregating nodes at one depth."""
-    batch = shares.shape[0]
-    child = np.concatenate(
-        [
-            np.broadcast_to(
-                scores[None, :, level.leaf_children], (batch, *scores[:, level.leaf_children].shape)
-            ),
-            node_scores[:, :, level.node_children],
-        ],
-        axis=2,
-    )
-    weight = shares[:, np.concatenate([level.leaf_nodes, level.node_nodes])][:, None, :]
-    parent = np.concatenate([level.leaf_parent, level.node_parent])
-    membership = np.zeros((parent.size, level.parents.size))
-    membership[np.arange(parent.size), parent] = 1.0
-    available = ~np.isnan(child)
-    filled = np.where(available, child, 0.0)
-    used = available if missing_values == "reweight" else np.ones_like(available)
-    used_weight = (weight * used) @ membership
-    arithmetic = (filled * weight) @ membership
-    if missing_values == "reweight":
-        arithmetic = arithmetic / np.where(used_weight > 0, used_weight, 1.0)
-    result = arithmetic
     geometric_nodes = np.array([node_aggregation[q] == "weighted_geometric" for q in level.parents])
+    parts = [
+        _child_sums(
+            children,
+            shares[:, nodes],
+            parents,
+            level.parents.size,
+            missing_values,
+            geometric_nodes.any(),
+        )
+        for children, nodes, parents in (
+            (scores[:, level.leaf_children], level.leaf_nodes, level.leaf_parent),
+            (node_scores[:, :, level.node_children], level.node_nodes, level.node_parent),
+        )
+        if nodes.size
+    ]
+    sums = (
+        parts[0]
+        if len(parts) == 1
+        else {name: parts[0][name] + parts[1][name] for name in parts[0]}
+    )
+    used = sums["used"]
+    result = sums["arithmetic"]
+    if missing_values == "reweight":
+        result = result / np.where(used > 0, used, 1.0)
     if geometric_nodes.any():
-        positive = filled > 0
-        zeros = ((~positive) & used).astype(np.float64) @ membership
-        with np.errstate(divide="ignore", invalid="ignore"):
-            logs = (
-                np.where(positive, np.log(np.where(positive, filled, 1.0)), 0.0) * weight
-            ) @ membership
-            geometric = np.where(zeros > 0, 0.0, np.exp(logs / used_weight))
-        result = np.where(geometric_nodes, geometric, arithmetic)
+        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+            geometric = np.where(sums["zeros"] > 0, 0.0, np.exp(sums["logs"] / used))
+        result = np.where(geometric_nodes, geometric, result)
     if missing_values == "propagate":
-        result = np.where((~available).astype(np.float64) @ membership > 0, np.nan, result)
+        result = np.where(sums["missing"] > 0, np.nan, result)
     elif missing_values == "reweight":
-        result = np.where(used_weight > 0, result, np.nan)
-    return result
+        result = np.where(used > 0, result, np.nan)
+    return np.broadcast_to(result, (shares.shape[0], *result.shape[-2:]))
 
 
 def class_indices(totals_: np.ndarray, framework: IndexFramework, scheme: str) -> np.ndarray:

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
+from threadpoolctl import threadpool_limits
 
 from orchestration.uncertainty.aggregation import class_indices, totals
 from orchestration.uncertainty.design import (
@@ -33,7 +34,7 @@ from orchestration.uncertainty.design import (
     draw_plan,
 )
 from orchestration.uncertainty.framework import IndexFramework
-from orchestration.uncertainty.indicators import YearContext, indicator_scores
+from orchestration.uncertainty.indicators import IndicatorPipeline, YearContext
 from orchestration.uncertainty.methods import FIXED_SCALE_NORMALISATIONS, Methodology
 from orchestration.uncertainty.ranks import order_statistics, ranks
 from orchestration.uncertainty.scoring import YearScores, framework_arrays, score_year
@@ -224,7 +225,18 @@ def run_uncertainty(
     from other years (see `score_year`). The design is the framework's (`framework.design`,
     from the seeds); `settings` may override its replications, seed and bootstrap.
     """
-    settings = settings or UncertaintySettings()
+    # the engine spreads its batches over threads itself; BLAS threads on top of them only
+    # contend (small products slow down a hundredfold on a loaded machine)
+    with threadpool_limits(limits=1, user_api="blas"):
+        return _run(values, framework, settings or UncertaintySettings(), context)
+
+
+def _run(
+    values: np.ndarray,
+    framework: IndexFramework,
+    settings: UncertaintySettings,
+    context: YearContext | None,
+) -> UncertaintyResult:
     design, context = framework.design, context or YearContext()
     values = np.asarray(values, dtype=np.float64)
     nominal = score_year(values, framework, context)  # checks the matrix's shape
@@ -239,10 +251,11 @@ def run_uncertainty(
     batches = _batches(plan, values.shape[0], len(framework.node_codes))
     keys = sorted({key for key, _ in batches})
     methodologies = {key: _methodology(framework, design, key) for key in keys}
-    leaf_scores = {
-        key[:3]: indicator_scores(values, methodologies[key], framework_arrays(framework), context)
-        for key in keys
-    }
+    pipeline = IndicatorPipeline(values, framework_arrays(framework), context)
+    leaf_scores = {}
+    for key in keys:
+        if key[:3] not in leaf_scores:
+            leaf_scores[key[:3]] = pipeline.scores(methodologies[key])
     run = _Run(
         framework,
         design,

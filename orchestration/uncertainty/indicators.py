@@ -18,6 +18,14 @@ import numpy as np
 
 from orchestration.uncertainty.methods import Methodology
 
+OUTLIER_SETTINGS = (
+    "outlier_skewness",
+    "outlier_kurtosis",
+    "outlier_winsorise_max",
+    "outlier_winsorisation",
+    "outlier_log_transform",
+)
+
 
 @dataclass(frozen=True)
 class YearContext:
@@ -97,15 +105,18 @@ def transform(values: np.ndarray, transforms: tuple[str, ...]) -> np.ndarray:
 def moments(x: np.ndarray) -> tuple[float, float]:
     """Sample skewness and excess kurtosis (Excel's SKEW and KURT; NaN when undefined)."""
     n = x.size
-    sd = float(np.std(x, ddof=1)) if n > 1 else 0.0
-    if n < 3 or sd == 0:
+    if n < 3:
         return np.nan, np.nan
-    z = (x - x.mean()) / sd
-    skew = n / ((n - 1) * (n - 2)) * float(np.sum(z**3))
+    deviations = x - x.mean()
+    squares = float(deviations @ deviations)
+    if squares == 0:
+        return np.nan, np.nan
+    z = deviations / np.sqrt(squares / (n - 1))
+    z2 = z * z
+    skew = n / ((n - 1) * (n - 2)) * float(z2 @ z)
     if n < 4:
         return skew, np.nan
-    fourth = float(np.sum(z**4))
-    kurt = n * (n + 1) / ((n - 1) * (n - 2) * (n - 3)) * fourth - 3 * (n - 1) ** 2 / (
+    kurt = n * (n + 1) / ((n - 1) * (n - 2) * (n - 3)) * float(z2 @ z2) - 3 * (n - 1) ** 2 / (
         (n - 2) * (n - 3)
     )
     return skew, kurt
@@ -239,6 +250,57 @@ def _transformed_scalar(value: float, name: str) -> float:
     return float(transform(np.array([[value]]), (name,))[0, 0])
 
 
+class IndicatorPipeline:
+    """One year's raw values through imputation, transform, outlier treatment and
+    normalisation, each stage kept for the methodologies that share it (many replications
+    share their imputation, fewer their outlier treatment too)."""
+
+    def __init__(
+        self, values: np.ndarray, framework_arrays: Mapping[str, object], context: YearContext
+    ) -> None:
+        self.values, self.arrays, self.context = values, framework_arrays, context
+        self._transformed: dict[tuple, np.ndarray] = {}
+        self._treated: dict[tuple, np.ndarray] = {}
+
+    def scores(self, methodology: Methodology) -> np.ndarray:
+        """The (units x indicators) normalised scores under `methodology`, NaN where missing."""
+        settings = methodology.settings
+        imputation = (methodology.imputation, settings["imputation_group"])
+        outliers = (
+            *imputation,
+            methodology.outlier_treatment,
+            *(settings[name] for name in OUTLIER_SETTINGS),
+        )
+        with warnings.catch_warnings(), np.errstate(invalid="ignore", divide="ignore"):
+            warnings.simplefilter("ignore", RuntimeWarning)  # an indicator nobody reported
+            if imputation not in self._transformed:
+                imputed = impute(self.values, self.context, methodology)
+                self._transformed[imputation] = transform(imputed, self.arrays["transforms"])
+            if outliers not in self._treated:
+                transformed = self._transformed[imputation]
+                self._treated[outliers] = np.column_stack(
+                    [
+                        treat_outliers(transformed[:, j], method, settings)
+                        for j, method in enumerate(methodology.outlier_treatment)
+                    ]
+                ).reshape(transformed.shape)
+            return self._normalised(self._treated[outliers], methodology)
+
+    def _normalised(self, treated: np.ndarray, methodology: Methodology) -> np.ndarray:
+        transforms = self.arrays["transforms"]
+        scores = np.full(treated.shape, np.nan)
+        for j, method in enumerate(methodology.normalisation):
+            scores[:, j] = normalise_column(
+                treated[:, j],
+                method,
+                bool(self.arrays["higher_is_better"][j]),
+                _bounds(method, j, treated[:, j], self.arrays, self.context),
+                _transformed_scalar(self.arrays["targets"][j], transforms[j]),
+                methodology.settings,
+            )
+        return scores
+
+
 def indicator_scores(
     values: np.ndarray,
     methodology: Methodology,
@@ -249,24 +311,7 @@ def indicator_scores(
 
     `framework_arrays`: `transforms`, `higher_is_better`, `lower_goalposts`, `upper_goalposts`,
     `targets` of the indicators (IndexFramework's fields)."""
-    transforms = framework_arrays["transforms"]
-    with warnings.catch_warnings(), np.errstate(invalid="ignore", divide="ignore"):
-        warnings.simplefilter("ignore", RuntimeWarning)  # an indicator nobody reported
-        transformed = transform(impute(values, context, methodology), transforms)
-        scores = np.full(values.shape, np.nan)
-        for j, method in enumerate(methodology.normalisation):
-            treated = treat_outliers(
-                transformed[:, j], methodology.outlier_treatment[j], methodology.settings
-            )
-            scores[:, j] = normalise_column(
-                treated,
-                method,
-                bool(framework_arrays["higher_is_better"][j]),
-                _bounds(method, j, treated, framework_arrays, context),
-                _transformed_scalar(framework_arrays["targets"][j], transforms[j]),
-                methodology.settings,
-            )
-    return scores
+    return IndicatorPipeline(values, framework_arrays, context).scores(methodology)
 
 
 def _bounds(

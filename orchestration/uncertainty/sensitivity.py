@@ -61,9 +61,8 @@ def _bootstrap_weights(rng: np.random.Generator, samples: int, size: int) -> np.
     uniform = np.full((1, size), 1.0 / size)
     if samples == 0:
         return uniform
-    picks = rng.integers(0, size, size=(samples, size))
-    counts = np.zeros((samples, size))
-    np.add.at(counts, (np.arange(samples)[:, None], picks), 1.0)
+    picks = rng.integers(0, size, size=(samples, size)) + size * np.arange(samples)[:, None]
+    counts = np.bincount(picks.ravel(), minlength=samples * size).reshape(samples, size)
     return np.concatenate([uniform, counts / size])
 
 
