@@ -74,9 +74,14 @@ def parse_setting(name: str, text: object, where: str) -> object:
     if name == "imputation":
         return parse_chain(raw, where)
     try:
-        value = setting.kind(float(raw)) if setting.kind is int else setting.kind(raw)
+        value = setting.kind(raw) if setting.kind is not int else float(raw)
+        if setting.kind is int:
+            if not float(value).is_integer():
+                raise ValueError(raw)
+            value = int(value)
     except ValueError:
-        raise ValueError(f"{where}: {name}={raw!r}: expected a {setting.kind.__name__}") from None
+        expected = "whole number" if setting.kind is int else "number"
+        raise ValueError(f"{where}: {name}={raw!r}: expected a {expected}") from None
     if setting.allowed is not None and value not in setting.allowed:
         raise ValueError(f"{where}: {name}={raw!r}: expected one of {', '.join(setting.allowed)}")
     return value

@@ -435,6 +435,24 @@ def write_all_methods(folder: Path, seed: int = 7, missing_rate: float = 0.08) -
         ["methodology_version", "class_code", "min_score", "class_rank"],
         cutoffs,
     )
+    _write(
+        folder / "uncertainty.csv",
+        [
+            "methodology_version",
+            "design",
+            "replications",
+            "seed",
+            "bootstrap_samples",
+            "confidence_level",
+            "classes_on_nominal_scale",
+        ],
+        UNCERTAINTY_DESIGNS,
+    )
+    _write(
+        folder / "uncertainty_alternatives.csv",
+        ["methodology_version", "factor", "alternative", "setting", "value"],
+        UNCERTAINTY_ALTERNATIVES,
+    )
     by_year: dict[int, list[str]] = {}
     for year in range(FIRST_DATA_YEAR, LAST_DATA_YEAR + 1):
         codes = []
@@ -446,6 +464,31 @@ def write_all_methods(folder: Path, seed: int = 7, missing_rate: float = 0.08) -
     values = generate_values(by_year, VARIABLES, seed=seed, missing_rate=missing_rate)
     write_values_csv(pl.concat([values, _balance_values(by_year)]), folder / "values.csv")
     return folder
+
+
+# The uncertainty designs of two versions (the others get the default design): C, with
+# carry-forward, pooled min-max and propagated gaps, random; E, geometric over [1, 100] with
+# percentiles and raw ranks, factorial.
+UNCERTAINTY_DESIGNS = [
+    ["C", "random", 400, 3, 50, 0.9, "true"],
+    ["E", "factorial", 400, 5, 50, 0.9, "true"],
+]
+UNCERTAINTY_ALTERNATIVES = [
+    ["C", "imputation", "carry_forward_then_median", "imputation", "carry_forward>median"],
+    ["C", "imputation", "group_mean", "imputation", "group_mean"],
+    ["C", "outlier_treatment", "iterative", "", ""],
+    ["C", "outlier_treatment", "log", "outlier_treatment", "log"],
+    ["C", "outlier_treatment", "log", "outlier_log_transform", "log_ct"],
+    ["C", "normalisation", "pooled", "", ""],
+    ["C", "normalisation", "rank_dense", "normalisation", "rank"],
+    ["C", "normalisation", "rank_dense", "normalisation_ties", "dense"],
+    ["C", "weights", "pillar", "noise", "0.3"],
+    ["E", "normalisation", "nominal", "", ""],
+    ["E", "normalisation", "minmax_1_100", "normalisation", "minmax"],
+    ["E", "aggregation", "geometric", "", ""],
+    ["E", "aggregation", "arithmetic", "aggregation", "weighted_arithmetic"],
+    ["E", "weights", "sub_pillar", "noise", "0.2"],
+]
 
 
 def _balance_values(by_year: dict[int, list[str]]) -> pl.DataFrame:
