@@ -47,6 +47,29 @@ PILLARS = (5, 6, 6, 7, 6, 6, 6, 7)  # 49 indicators
 SUB_INDICES = ((0, 1, 2, 3), (4, 5, 6, 7))
 
 
+ASEM_LIKE_ALTERNATIVES = [
+    *(("imputation", step, "imputation", step) for step in ("none", "mean", "median")),
+    *(
+        row
+        for k in range(1, 6)
+        for row in (
+            ("outlier_treatment", f"winmax_{k}", "outlier_treatment", "winsorise"),
+            ("outlier_treatment", f"winmax_{k}", "outlier_winsorise_max", str(k)),
+        )
+    ),
+    ("normalisation", "minmax_1_100", "normalisation", "minmax"),
+    ("normalisation", "minmax_1_100", "normalised_lower", "1"),
+    ("normalisation", "minmax_1_100", "normalised_upper", "100"),
+    ("normalisation", "zscore_10_2", "normalisation", "zscore"),
+    ("normalisation", "zscore_10_2", "zscore_mean", "10"),
+    ("normalisation", "zscore_10_2", "zscore_sd", "2"),
+    ("weights", "pillar", "noise", "0.25"),
+    ("weights", "sub_index", "noise", "0.25"),
+    ("aggregation", "mean", "aggregation", "weighted_arithmetic"),
+    ("aggregation", "geometric_mean", "aggregation", "weighted_geometric"),
+]
+
+
 def asem_like_tables(seed: int = 3) -> dict[str, pl.DataFrame]:
     """The configuration tables of a 4-level, 49-indicator framework with COINr's defaults
     (min-max onto [0, 100], arithmetic means, no imputation) and a COINr-like design."""
@@ -61,28 +84,6 @@ def asem_like_tables(seed: int = 3) -> dict[str, pl.DataFrame]:
             codes.append(f"i{p}_{k}")
             nodes.append((codes[-1], f"P{p}", "indicator", 1.0))
     directions = np.where(np.random.default_rng(seed).random(len(codes)) < 0.15, "-", "+")
-    alternatives = [
-        ("imputation", step, "imputation", step) for step in ("none", "mean", "median")
-    ] + [
-        *(
-            row
-            for k in range(1, 6)
-            for row in (
-                ("outlier_treatment", f"winmax_{k}", "outlier_treatment", "winsorise"),
-                ("outlier_treatment", f"winmax_{k}", "outlier_winsorise_max", str(k)),
-            )
-        ),
-        ("normalisation", "minmax_1_100", "normalisation", "minmax"),
-        ("normalisation", "minmax_1_100", "normalised_lower", "1"),
-        ("normalisation", "minmax_1_100", "normalised_upper", "100"),
-        ("normalisation", "zscore_10_2", "normalisation", "zscore"),
-        ("normalisation", "zscore_10_2", "zscore_mean", "10"),
-        ("normalisation", "zscore_10_2", "zscore_sd", "2"),
-        ("weights", "pillar", "noise", "0.25"),
-        ("weights", "sub_index", "noise", "0.25"),
-        ("aggregation", "mean", "aggregation", "weighted_arithmetic"),
-        ("aggregation", "geometric_mean", "aggregation", "weighted_geometric"),
-    ]
     return {
         "framework": pl.DataFrame(
             nodes, schema=["node_code", "parent_code", "node_type", "weight"], orient="row"
@@ -109,7 +110,9 @@ def asem_like_tables(seed: int = 3) -> dict[str, pl.DataFrame]:
         ),
         "uncertainty": pl.DataFrame([{"design": "random", "replications": 10_000, "seed": seed}]),
         "uncertainty_alternatives": pl.DataFrame(
-            alternatives, schema=["factor", "alternative", "setting", "value"], orient="row"
+            ASEM_LIKE_ALTERNATIVES,
+            schema=["factor", "alternative", "setting", "value"],
+            orient="row",
         ),
     }
 

@@ -165,6 +165,62 @@ def _goalposts(
     return column("lower_goalpost"), column("upper_goalpost"), column("target_value")
 
 
+def _indicator_order(
+    nodes: list[dict[str, str]], indicator_codes: list[str] | None
+) -> tuple[list[str], set[str]]:
+    """The indicators in value-matrix order (by default the framework's) and the codes of the
+    aggregating nodes; ValueError when the order names other codes than the leaves."""
+    children = {row["parent_code"] for row in nodes}
+    leaves = [row["node_code"] for row in nodes if row["node_code"] not in children]
+    codes = leaves if indicator_codes is None else list(indicator_codes)
+    missing, extra = sorted(set(leaves) - set(codes)), sorted(set(codes) - set(leaves))
+    if missing or extra:
+        raise ValueError(
+            f"framework: the value matrix's indicators do not match the framework's leaves "
+            f"(missing from the values: {missing}; not leaves of the framework: {extra})"
+        )
+    return codes, children
+
+
+def _depths_and_paths(
+    root: dict[str, str], nodes: list[dict[str, str]], indicator_codes: list[str]
+) -> tuple[dict[str, int], np.ndarray]:
+    """Each node's depth, and the (nodes x indicators) 0/1 matrix of the indicators' paths."""
+    by_code = {row["node_code"]: row for row in [root, *nodes]}
+    depth = {}
+    for code in by_code:
+        steps, walk = 0, code
+        while by_code[walk]["parent_code"]:
+            walk, steps = by_code[walk]["parent_code"], steps + 1
+        depth[code] = steps
+    node_index = {row["node_code"]: k for k, row in enumerate(nodes)}
+    path_matrix = np.zeros((len(nodes), len(indicator_codes)))
+    for j, code in enumerate(indicator_codes):
+        while code != root["node_code"]:
+            path_matrix[node_index[code], j] = 1.0
+            code = by_code[code]["parent_code"]
+    return depth, path_matrix
+
+
+def _classes(table: pl.DataFrame, methodology_version: str) -> list[tuple[float, str]]:
+    cutoffs = sorted(
+        ((float(row["min_score"]), row["class_code"]) for row in _rows(table)), reverse=True
+    )
+    if not cutoffs:
+        raise ValueError(f"class_cutoffs: no classes for methodology {methodology_version!r}")
+    return cutoffs
+
+
+def _methodology_row(table: pl.DataFrame, methodology_version: str) -> dict[str, str]:
+    rows = _rows(table)
+    if len(rows) != 1:
+        raise ValueError(
+            f"methodology: expected one row for methodology version {methodology_version!r}, "
+            f"found {len(rows)}"
+        )
+    return rows[0]
+
+
 def framework_from_tables(
     tables: Mapping[str, pl.DataFrame],
     methodology_version: str,
@@ -182,41 +238,11 @@ def framework_from_tables(
     if absent:
         raise ValueError(f"configuration tables missing: {absent} (expected {REQUIRED_TABLES})")
     version_tables = {name: _of_version(t, methodology_version) for name, t in tables.items()}
-    methodology_rows = _rows(version_tables["methodology"])
-    if len(methodology_rows) != 1:
-        raise ValueError(
-            f"methodology: expected one row for methodology version {methodology_version!r}, "
-            f"found {len(methodology_rows)}"
-        )
     root, nodes = _tree(_rows(version_tables["framework"]))
-    children = {row["parent_code"] for row in nodes}
-    leaves = [row["node_code"] for row in nodes if row["node_code"] not in children]
-    if indicator_codes is None:
-        indicator_codes = leaves
-    missing = sorted(set(leaves) - set(indicator_codes))
-    extra = sorted(set(indicator_codes) - set(leaves))
-    if missing or extra:
-        raise ValueError(
-            f"framework: the value matrix's indicators do not match the framework's leaves "
-            f"(missing from the values: {missing}; not leaves of the framework: {extra})"
-        )
-    parent_rows = [root] + [row for row in nodes if row["node_code"] in children]
+    indicator_codes, aggregating = _indicator_order(nodes, indicator_codes)
+    parent_rows = [root] + [row for row in nodes if row["node_code"] in aggregating]
     parent_index = {row["node_code"]: q for q, row in enumerate(parent_rows)}
-    by_code = {row["node_code"]: row for row in [root, *nodes]}
-    depth = {}
-    for code in by_code:
-        steps, walk = 0, code
-        while by_code[walk]["parent_code"]:
-            walk, steps = by_code[walk]["parent_code"], steps + 1
-        depth[code] = steps
-    indicator_index = {code: j for j, code in enumerate(indicator_codes)}
-    node_index = {row["node_code"]: k for k, row in enumerate(nodes)}
-    path_matrix = np.zeros((len(nodes), len(indicator_codes)))
-    for j, code in enumerate(indicator_codes):
-        while code != root["node_code"]:
-            path_matrix[node_index[code], j] = 1.0
-            code = by_code[code]["parent_code"]
-
+    depth, path_matrix = _depths_and_paths(root, nodes, indicator_codes)
     indicator_rows = {row["indicator_code"]: row for row in _rows(version_tables["indicators"])}
     transforms = tuple(
         indicator_rows.get(code, {}).get("transform") or "none" for code in indicator_codes
@@ -226,21 +252,14 @@ def framework_from_tables(
         raise ValueError(f"indicators: unknown transform for {bad}: expected {TRANSFORMS}")
     methodology = resolve_methodology(
         methodology_version,
-        methodology_rows[0],
+        _methodology_row(version_tables["methodology"], methodology_version),
         indicator_rows,
         tuple(indicator_codes),
         tuple(row.get("aggregation", "") for row in parent_rows),
     )
-    cutoffs = sorted(
-        (
-            (float(row["min_score"]), row["class_code"])
-            for row in _rows(version_tables["class_cutoffs"])
-        ),
-        reverse=True,
-    )
-    if not cutoffs:
-        raise ValueError(f"class_cutoffs: no classes for methodology {methodology_version!r}")
+    cutoffs = _classes(version_tables["class_cutoffs"], methodology_version)
     lower, upper, targets = _goalposts(version_tables["goalposts"], indicator_codes)
+    indicator_index = {code: j for j, code in enumerate(indicator_codes)}
     return IndexFramework(
         indicator_codes=tuple(indicator_codes),
         higher_is_better=np.array(

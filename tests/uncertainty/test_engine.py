@@ -3,13 +3,21 @@
 from __future__ import annotations
 
 import numpy as np
+import polars as pl
 import pytest
 
 from orchestration.uncertainty import UncertaintySettings, run_uncertainty, score_year
 from orchestration.uncertainty.design import FACTORS, draw_plan
+from orchestration.uncertainty.framework import framework_from_tables
 from orchestration.uncertainty.ranks import ranks
 from orchestration.uncertainty.sensitivity import factorial, saltelli
-from tests.uncertainty.conftest import ALTERNATIVES, config_tables, sample_values, small_framework
+from tests.uncertainty.conftest import (
+    ALTERNATIVES,
+    VERSION,
+    config_tables,
+    sample_values,
+    small_framework,
+)
 from tests.uncertainty.reference import reference_run
 
 CASES = {
@@ -213,15 +221,12 @@ def test_a_design_that_cannot_be_run_is_named(change, message) -> None:
         ("class_cutoffs", lambda t: t.clear(), "no classes"),
         (
             "methodology",
-            lambda t: t.with_columns(normalisation=__import__("polars").lit("goal")),
+            lambda t: t.with_columns(normalisation=pl.lit("goal")),
             "normalisation='goal'",
         ),
     ],
 )
 def test_configuration_that_does_not_fit_is_named(table, change, message) -> None:
-    from orchestration.uncertainty.framework import framework_from_tables
-    from tests.uncertainty.conftest import VERSION
-
     tables = config_tables()
     tables[table] = change(tables[table])
     with pytest.raises(ValueError, match=message):
