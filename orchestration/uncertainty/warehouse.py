@@ -289,7 +289,10 @@ def unit_table(year: YearValues, result: UncertaintyResult) -> pl.DataFrame:
         pl.all(),
         pl.lit(result.replications, pl.Int32).alias("replications"),
         pl.lit(year.methodology_version).alias("methodology_version"),
-    ).with_columns(pl.col(RANK_COLUMNS).cast(pl.Int32), pl.col("prob_nominal_class").fill_nan(None))
+    ).with_columns(
+        pl.col(RANK_COLUMNS).cast(pl.Float64).fill_nan(None).cast(pl.Int32),
+        pl.col("nominal_points", "prob_nominal_class").fill_nan(None),
+    )
 
 
 def nominal_gap(year: YearValues, result: UncertaintyResult) -> tuple[float, int]:

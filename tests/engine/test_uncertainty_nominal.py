@@ -13,10 +13,12 @@ import pytest
 
 from orchestration.uncertainty import (
     UncertaintySettings,
+    factor_table,
     read_framework,
     read_year_values,
     run_uncertainty,
     score_year,
+    unit_table,
 )
 from tests.engine.conftest import ScoredDataset
 
@@ -91,3 +93,6 @@ def test_the_monte_carlo_of_every_year_runs_its_design(name: str, request) -> No
             assert np.all(result.class_probabilities.sum(axis=1) <= 1 + 1e-12)
             assert result.plan.varied, (year, values.methodology_version)
             assert np.all(result.sensitivity.pooled_total >= 0)
+            rows = unit_table(values, result)
+            assert rows["nominal_rank"].null_count() == int(np.isnan(values.mart_ranks).sum())
+            assert factor_table(values, result).height == 5
