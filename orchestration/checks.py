@@ -41,9 +41,8 @@ def _frame(con: duckdb.DuckDBPyConnection, sql: str, parameters: list) -> pd.Dat
 
 def _mart_rows(con: duckdb.DuckDBPyConnection, table: str, years: list[int]) -> pd.DataFrame:
     placeholders = ", ".join("?" for _ in years)
-    return _frame(
-        con, f"select * from marts.{table} where evaluation_year in ({placeholders})", years
-    )
+    return _frame(con, f"select * from marts.{table} where evaluation_year in ({placeholders})",
+                  years)
 
 
 def gate_frames(table: str, evaluation_year: int) -> dict[str, pd.DataFrame]:
@@ -105,7 +104,8 @@ def record_status(report: GateReport) -> None:
 def gate_result(table: str, context: dg.AssetCheckExecutionContext) -> dg.AssetCheckResult:
     """Run the gate of one table for the check's partition and turn it into a check result."""
     year = int(context.partition_key)
-    report = run_gate(table, gate_frames(table, year), year, GateContext(run_id=context.run.run_id))
+    report = run_gate(table, gate_frames(table, year), year,
+                      GateContext(run_id=context.run.run_id))
     record_status(report)
     for finding in report.findings[:20]:
         context.log.warning(finding.describe())
@@ -132,33 +132,26 @@ def _gate_check(table: str, asset_key: list[str], description: str) -> dg.AssetC
 
 
 raw_submissions_gate = _gate_check(
-    "raw_submitted_values",
-    ["raw", "submitted_values"],
+    "raw_submitted_values", ["raw", "submitted_values"],
     "Raw submissions: schema, every unit present, ranges, no negatives, related variables "
     "consistent, year-over-year jumps.",
 )
 county_scores_gate = _gate_check(
-    "county_scores",
-    ["marts", "county_scores"],
+    "county_scores", ["marts", "county_scores"],
     "Scores: points within bounds, dimensions adding up to the total, ranks and classes "
     "consistent, class counts adding up.",
 )
 county_transitions_gate = _gate_check(
-    "county_transitions",
-    ["marts", "county_transitions"],
+    "county_transitions", ["marts", "county_transitions"],
     "Transitions consistent with both years' scores and the division changes.",
 )
 province_summary_gate = _gate_check(
-    "province_summary",
-    ["marts", "province_summary"],
+    "province_summary", ["marts", "province_summary"],
     "Province summary consistent with the county scores and transitions.",
 )
 
 quality_gate_checks = [
-    raw_submissions_gate,
-    county_scores_gate,
-    county_transitions_gate,
-    province_summary_gate,
+    raw_submissions_gate, county_scores_gate, county_transitions_gate, province_summary_gate,
 ]
 
 

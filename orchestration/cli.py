@@ -1,11 +1,11 @@
 """`leap`: the command line of the annual run.
 
-leap run            materialize every evaluation year (writes demo submissions first if the
-                    inbox is empty), gate and publish them, print the province summary
-leap run --years 2021          one year (a correction: re-runs that year and what depends on it)
-leap demo --inbox DIR          write the demo submissions
-leap summary                   print the province summary of the published mart
-leap report [--out DIR]        regenerate the report site and the Excel lists from the mart
+    leap run            materialize every evaluation year (writes demo submissions first if the
+                        inbox is empty), gate and publish them, print the province summary
+    leap run --years 2021          one year (a correction: re-runs that year and what depends on it)
+    leap demo --inbox DIR          write the demo submissions
+    leap summary                   print the province summary of the published mart
+    leap report [--out DIR]        regenerate the report site and the Excel lists from the mart
 """
 
 from __future__ import annotations
@@ -157,18 +157,10 @@ def main(argv: list[str] | None = None) -> int:
     demo.add_argument("--defect-rate", type=float, default=0.0)
     commands.add_parser("summary", help="print the published province summary")
     report = commands.add_parser("report", help="regenerate the report site and Excel lists")
-    report.add_argument(
-        "--out",
-        type=lambda text: Path(text).resolve(),
-        default=None,
-        help="site folder (default: warehouse/reports/site)",
-    )
-    report.add_argument(
-        "--excel-out",
-        type=lambda text: Path(text).resolve(),
-        default=None,
-        help="Excel folder (default: warehouse/reports/excel)",
-    )
+    report.add_argument("--out", type=lambda text: Path(text).resolve(), default=None,
+                        help="site folder (default: warehouse/reports/site)")
+    report.add_argument("--excel-out", type=lambda text: Path(text).resolve(), default=None,
+                        help="Excel folder (default: warehouse/reports/excel)")
     args = parser.parse_args(argv)
 
     os.chdir(PROJECT_ROOT)
@@ -191,11 +183,9 @@ def main(argv: list[str] | None = None) -> int:
         from orchestration.reports import build_reports
 
         summary = build_reports(site_dir=args.out, excel_dir=args.excel_out)
-        print(
-            f"report site: {summary.site.out_dir / 'index.html'} "
-            f"({summary.site.province_pages} province and {summary.site.county_pages} county "
-            f"pages); {len(summary.excel_files)} Excel files in {summary.seconds:.1f} s"
-        )
+        print(f"report site: {summary.site.out_dir / 'index.html'} "
+              f"({summary.site.province_pages} province and {summary.site.county_pages} county "
+              f"pages); {len(summary.excel_files)} Excel files in {summary.seconds:.1f} s")
         return 0
     return 2
 

@@ -19,6 +19,7 @@ if _ENV_BIN not in os.environ.get("PATH", "").split(os.pathsep):
     os.environ["PATH"] = _ENV_BIN + os.pathsep + os.environ.get("PATH", "")
 
 
+
 def manifest_environment() -> str:
     """What the manifest depends on besides files: the dataset folder and its optional marts."""
     return json.dumps({name: os.environ.get(name, "") for name in MANIFEST_ENVIRONMENT})
@@ -35,12 +36,8 @@ def manifest_is_stale(project: DbtProject) -> bool:
     if not stamp.exists() or stamp.read_text(encoding="utf-8") != manifest_environment():
         return True
     built = manifest.stat().st_mtime
-    sources = [
-        PROJECT_ROOT / "models",
-        PROJECT_ROOT / "seeds",
-        DBT_PROJECT_DIR / "macros",
-        DBT_PROJECT_DIR / "tests",
-    ]
+    sources = [PROJECT_ROOT / "models", PROJECT_ROOT / "seeds", DBT_PROJECT_DIR / "macros",
+               DBT_PROJECT_DIR / "tests"]
     files = [DBT_PROJECT_DIR / "dbt_project.yml", DBT_PROJECT_DIR / "profiles.yml"]
     for folder in sources:
         files.extend(path for path in folder.rglob("*") if path.is_file())

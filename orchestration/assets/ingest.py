@@ -1,5 +1,6 @@
 """Ingestion: the county submissions of one data year, from the inbox into raw DuckDB tables."""
 
+
 import dagster as dg
 
 from orchestration.dataset import data_year_for
@@ -64,26 +65,16 @@ def inbox_submissions(context: dg.AssetExecutionContext):
     common = {"data_year": data_year, "inbox_folder": str(year_dir)}
     yield dg.MaterializeResult(
         asset_key=["raw", "submission_files"],
-        metadata={
-            **common,
-            "files": files.height,
-            "files_rejected": rejected.height,
-            "new_files_stored": stored.new_files,
-        },
+        metadata={**common, "files": files.height, "files_rejected": rejected.height,
+                  "new_files_stored": stored.new_files},
     )
     yield dg.MaterializeResult(
         asset_key=["raw", "ingest_problems"],
-        metadata={
-            **common,
-            "problems": problems.height,
-            "problem_errors": problems.filter(problems["severity"] == "error").height,
-        },
+        metadata={**common, "problems": problems.height,
+                  "problem_errors": problems.filter(problems["severity"] == "error").height},
     )
     yield dg.MaterializeResult(
         asset_key=["raw", "submitted_values"],
-        metadata={
-            **common,
-            "values_read": result.values.height,
-            "new_values_stored": stored.new_values,
-        },
+        metadata={**common, "values_read": result.values.height,
+                  "new_values_stored": stored.new_values},
     )

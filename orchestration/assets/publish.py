@@ -1,5 +1,6 @@
 """Publishing: a year that passed the quality gate goes into the published mart, atomically."""
 
+
 import json
 
 import dagster as dg
@@ -43,13 +44,10 @@ def gate_status_of(evaluation_year: int) -> str:
         ).fetchone()[0]
         if not exists:
             return "not checked"
-        statuses = {
-            row[0]
-            for row in con.execute(
-                "select status from marts.data_quality_status where evaluation_year = ?",
-                [evaluation_year],
-            ).fetchall()
-        }
+        statuses = {row[0] for row in con.execute(
+            "select status from marts.data_quality_status where evaluation_year = ?",
+            [evaluation_year],
+        ).fetchall()}
     if not statuses:
         return "not checked"
     return "passed with warnings" if "warnings" in statuses else "passed"

@@ -1,5 +1,6 @@
 """Scoring: the dbt models (indicators, points, scores, ranks, classes, transitions) per year."""
 
+
 import json
 from collections.abc import Mapping
 from typing import Any

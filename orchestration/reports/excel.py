@@ -77,12 +77,8 @@ def indicator_columns(data: MartData) -> list[Column]:
         Column("所属市", "city_name", 11),
         Column("总分", "total_points", 9, POINTS_FORMAT),
         *[
-            Column(
-                f"{i.code} {i.name_zh}（{i.max_points:g}分）",
-                f"points_{i.code.lower()}",
-                12,
-                POINTS_FORMAT,
-            )
+            Column(f"{i.code} {i.name_zh}（{i.max_points:g}分）", f"points_{i.code.lower()}", 12,
+                   POINTS_FORMAT)
             for i in data.indicators
         ],
     ]
@@ -110,19 +106,13 @@ def ranking_rows(data: MartData, year: int) -> pl.DataFrame:
     if "county_name_pinyin" not in scores.columns:
         scores = scores.with_columns(
             pl.struct("county_code", "county_name")
-            .map_elements(
-                lambda r: data.name_pinyin(r["county_code"], r["county_name"]), return_dtype=pl.Utf8
-            )
+            .map_elements(lambda r: data.name_pinyin(r["county_code"], r["county_name"]),
+                          return_dtype=pl.Utf8)
             .alias("county_name_pinyin")
         )
     moves = data.transitions.filter(pl.col("evaluation_year") == year).select(
-        "county_code",
-        "previous_rank",
-        "rank_change",
-        "previous_total_points",
-        "score_change",
-        "previous_class",
-        "class_transition",
+        "county_code", "previous_rank", "rank_change", "previous_total_points", "score_change",
+        "previous_class", "class_transition",
     )
     return scores.join(moves, on="county_code", how="left").sort("province_rank", "county_code")
 
@@ -135,8 +125,7 @@ def indicator_rows(data: MartData, year: int) -> pl.DataFrame:
         .pivot(on="column", index="county_code", values="indicator_points")
     )
     scores = data.scores.filter(pl.col("evaluation_year") == year).select(
-        "county_code", "county_name", "city_name", "total_points", "province_rank"
-    )
+        "county_code", "county_name", "city_name", "total_points", "province_rank")
     return scores.join(wide, on="county_code", how="left").sort("province_rank", "county_code")
 
 
@@ -147,10 +136,8 @@ def award_rows(data: MartData, year: int) -> pl.DataFrame:
         return pl.DataFrame()
     return (
         awards.filter(pl.col("evaluation_year") == year)
-        .sort(
-            ["amount_wan_yuan", "province_rank", "county_code", "rule_code"],
-            descending=[True, False, False, False],
-        )
+        .sort(["amount_wan_yuan", "province_rank", "county_code", "rule_code"],
+              descending=[True, False, False, False])
         .with_row_index("row_number", offset=1)
     )
 
@@ -158,25 +145,16 @@ def award_rows(data: MartData, year: int) -> pl.DataFrame:
 def add_styles(workbook: Workbook) -> None:
     """Named cell styles, set per cell by name (much faster than setting fonts and borders
     cell by cell): `header`, `body`, `body_center` and one `body_<format>` per number format."""
-    header = NamedStyle(
-        "header", font=HEADER_FONT, fill=HEADER_FILL, alignment=CENTER, border=BORDER
-    )
+    header = NamedStyle("header", font=HEADER_FONT, fill=HEADER_FILL, alignment=CENTER,
+                        border=BORDER)
     workbook.add_named_style(header)
     workbook.add_named_style(NamedStyle("body", font=BODY_FONT, border=BORDER))
-    workbook.add_named_style(
-        NamedStyle(
-            "body_center", font=BODY_FONT, border=BORDER, alignment=Alignment(horizontal="center")
-        )
-    )
+    workbook.add_named_style(NamedStyle("body_center", font=BODY_FONT, border=BORDER,
+                                        alignment=Alignment(horizontal="center")))
     for number_format in NUMBER_FORMATS:
-        workbook.add_named_style(
-            NamedStyle(
-                _style_name(number_format),
-                font=BODY_FONT,
-                border=BORDER,
-                number_format=number_format,
-            )
-        )
+        workbook.add_named_style(NamedStyle(
+            _style_name(number_format), font=BODY_FONT, border=BORDER,
+            number_format=number_format))
 
 
 def _style_name(number_format: str) -> str:
@@ -188,13 +166,8 @@ def _cell_value(value: Any) -> Any:
 
 
 def write_sheet(
-    sheet: Worksheet,
-    title: str,
-    subtitle: str,
-    columns: list[Column],
-    rows: list[dict],
-    *,
-    freeze_column: int = 4,
+    sheet: Worksheet, title: str, subtitle: str, columns: list[Column], rows: list[dict],
+    *, freeze_column: int = 4,
 ) -> int:
     """Title, subtitle, header and rows into a sheet; returns the last row written."""
     last_column = get_column_letter(len(columns))
@@ -290,9 +263,8 @@ def awards_workbook(data: MartData, year: int, path: Path) -> Path:
     )
     total_row = last + 1
     sheet.cell(row=total_row, column=1, value="合计").style = "header"
-    sheet.merge_cells(
-        start_row=total_row, start_column=1, end_row=total_row, end_column=len(AWARD_COLUMNS) - 1
-    )
+    sheet.merge_cells(start_row=total_row, start_column=1, end_row=total_row,
+                      end_column=len(AWARD_COLUMNS) - 1)
     amount = sheet.cell(row=total_row, column=len(AWARD_COLUMNS), value=total)
     amount.style = "header"
     amount.number_format = AMOUNT_FORMAT

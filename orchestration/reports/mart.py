@@ -116,8 +116,7 @@ def _framework(
     root = next(code for code, row in by_code.items() if not row["parent_code"])
     parents = {row["parent_code"] for row in by_code.values() if row["parent_code"]}
     latest = indicator_points.filter(
-        pl.col("evaluation_year") == indicator_points["evaluation_year"].max()
-    )
+        pl.col("evaluation_year") == indicator_points["evaluation_year"].max())
     mart_max = dict(latest.group_by("indicator_code").agg(pl.col("max_points").max()).iter_rows())
     units = _indicator_units(dataset_dir, methodology_version)
 
@@ -215,7 +214,8 @@ def load_mart(mart_db: Path, dataset_dir: Path) -> MartData:
             if name in present
         }
     version = _latest_methodology(tables["county_scores"])
-    dimensions, indicators = _framework(dataset_dir, version, tables["county_indicator_points"])
+    dimensions, indicators = _framework(
+        dataset_dir, version, tables["county_indicator_points"])
     return MartData(
         mart_db=mart_db,
         tables=tables,

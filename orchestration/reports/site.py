@@ -30,23 +30,12 @@ UNIT_KINDS = {
     "autonomous_county": ("自治县", "autonomous county"),
 }
 CLASS_GAP_FIELDS = (
-    "indicator_code",
-    "next_class",
-    "points_to_next_class",
-    "indicator_points",
-    "indicator_points_needed",
-    "indicator_value",
-    "indicator_value_needed",
-    "closes_gap_alone",
+    "indicator_code", "next_class", "points_to_next_class", "indicator_points",
+    "indicator_points_needed", "indicator_value", "indicator_value_needed", "closes_gap_alone",
     "closing_order",
 )
 UNCERTAINTY_FIELDS = (
-    "median_rank",
-    "rank_p05",
-    "rank_p95",
-    "prob_class_a",
-    "prob_class_b",
-    "prob_class_c",
+    "median_rank", "rank_p05", "rank_p95", "prob_class_a", "prob_class_b", "prob_class_c",
     "main_uncertainty_factor",
 )
 
@@ -131,13 +120,7 @@ def transition_text(previous_class: str | None, class_code: str | None) -> str:
 
 
 def page_shell(
-    *,
-    prefix: str,
-    title_zh: str,
-    title_en: str,
-    nav: str,
-    body: str,
-    data: dict,
+    *, prefix: str, title_zh: str, title_en: str, nav: str, body: str, data: dict,
     generated: str,
 ) -> str:
     """A whole page: head with the local assets, header with navigation and language button."""
@@ -177,12 +160,14 @@ def year_nav(years: list[int], current: int | None, prefix: str) -> str:
     for year in years:
         cls = ' class="current"' if year == current else ""
         links.append(f'<a{cls} href="{prefix}year/{year}.html">{year}</a>')
-    return f"{bi('评价年度', 'Evaluation year')}: " + " ".join(links)
+    return f'{bi("评价年度", "Evaluation year")}: ' + " ".join(links)
 
 
 def section(anchor: str, zh: str, en: str, content: str, note: str = "") -> str:
     note_html = f'<p class="note">{note}</p>' if note else ""
-    return f'<section id="{anchor}"><h2>{bi(zh, en)}</h2>{note_html}{content}</section>\n'
+    return (
+        f'<section id="{anchor}"><h2>{bi(zh, en)}</h2>{note_html}{content}</section>\n'
+    )
 
 
 def chart(name: str, height: int = 360) -> str:
@@ -235,27 +220,18 @@ class SiteBuilder:
     def labels(self) -> dict:
         return {
             "dimensions": [
-                {
-                    "code": d.code,
-                    "column": f"points_{d.code.lower()}",
-                    "zh": d.name_zh,
-                    "en": d.name_en,
-                    "max": d.max_points,
-                }
+                {"code": d.code, "column": f"points_{d.code.lower()}", "zh": d.name_zh,
+                 "en": d.name_en, "max": d.max_points}
                 for d in self.data.dimensions
             ],
             "indicators": [
-                {
-                    "code": i.code,
-                    "dimension": i.parent_code,
-                    "zh": i.name_zh,
-                    "en": i.name_en,
-                    "max": i.max_points,
-                    "unit": i.unit,
-                }
+                {"code": i.code, "dimension": i.parent_code, "zh": i.name_zh, "en": i.name_en,
+                 "max": i.max_points, "unit": i.unit}
                 for i in self.data.indicators
             ],
-            "cutoffs": [{"class": c.class_code, "min": c.min_score} for c in self.data.cutoffs],
+            "cutoffs": [
+                {"class": c.class_code, "min": c.min_score} for c in self.data.cutoffs
+            ],
         }
 
     def cutoff_texts(self, lang: str) -> list[str]:
@@ -287,8 +263,7 @@ class SiteBuilder:
     def province_page(self, year: int, prefix: str) -> str:
         data = self.data
         scores = data.scores.filter(pl.col("evaluation_year") == year).sort(
-            "province_rank", "county_code"
-        )
+            "province_rank", "county_code")
         moves = data.transitions.filter(pl.col("evaluation_year") == year)
         summary = data.summary.sort("evaluation_year")
         this_year = summary.filter(pl.col("evaluation_year") == year).to_dicts()
@@ -307,59 +282,39 @@ class SiteBuilder:
             (bi("类别下降", "Demotions"), num(kpi.get("demotions"))),
             (bi("奖励总额（万元）", "Awards (10k yuan)"), num(total_award, 0)),
         ]
-        cards_html = (
-            '<div class="cards">'
-            + "".join(
-                f'<div class="card"><div class="card-label">{label}</div>'
-                f'<div class="card-value">{value}</div></div>'
-                for label, value in cards
-            )
-            + "</div>"
-        )
+        cards_html = '<div class="cards">' + "".join(
+            f'<div class="card"><div class="card-label">{label}</div>'
+            f'<div class="card-value">{value}</div></div>'
+            for label, value in cards
+        ) + "</div>"
         classes_zh = "，".join(self.cutoff_texts("zh"))
         classes_en = ", ".join(self.cutoff_texts("en"))
-        heading = bi(
-            f"{year}年度评价（{data_year}年数据）",
-            f"Evaluation year {year} (statistics of {data_year})",
-        )
+        heading = bi(f"{year}年度评价（{data_year}年数据）",
+                     f"Evaluation year {year} (statistics of {data_year})")
         classes = bi("类别：" + classes_zh, "Classes: " + classes_en)
         intro = f'<p class="lede">{heading} · {classes}</p>'
         body = intro + cards_html + self.quality_block(year)
         body += section(
-            "classes",
-            "各年度类别分布",
-            "Class distribution over the years",
+            "classes", "各年度类别分布", "Class distribution over the years",
             chart("classHistory", 340),
         )
         body += section(
-            "transitions",
-            "类别变化",
-            "Class transitions",
-            '<div class="two-col">'
-            + chart("transitionFlow", 320)
-            + self.transition_matrix(moves)
-            + "</div>",
+            "transitions", "类别变化", "Class transitions",
+            '<div class="two-col">' + chart("transitionFlow", 320)
+            + self.transition_matrix(moves) + "</div>",
             bi(f"{year - 1}年度类别 → {year}年度类别", f"Class in {year - 1} → class in {year}"),
         )
         body += section(
-            "ranking",
-            "排名",
-            "Ranking",
-            self.ranking_table(scores, moves, awards, prefix),
-            bi(
-                "点击列标题排序；输入县名、拼音、代码或所属市筛选。",
-                "Click a column heading to sort; type a name, pinyin, code or city to filter.",
-            ),
+            "ranking", "排名", "Ranking", self.ranking_table(scores, moves, awards, prefix),
+            bi("点击列标题排序；输入县名、拼音、代码或所属市筛选。",
+               "Click a column heading to sort; type a name, pinyin, code or city to filter."),
         )
         body += section(
-            "cities",
-            "各设区市比较",
-            "Cities compared",
+            "cities", "各设区市比较", "Cities compared",
             chart("cities", 380) + self.city_table(scores),
         )
-        body += section(
-            "awards", "奖励名单", "Award list", self.award_table(awards, total_award, prefix)
-        )
+        body += section("awards", "奖励名单", "Award list", self.award_table(awards, total_award,
+                                                                         prefix))
         payload = {
             "page": "province",
             "year": year,
@@ -368,10 +323,8 @@ class SiteBuilder:
             "transitions": [
                 {"from": r["previous_class"], "to": r["class"], "n": r["n"]}
                 for r in moves.filter(pl.col("previous_class").is_not_null())
-                .group_by("previous_class", "class")
-                .agg(pl.len().alias("n"))
-                .sort("previous_class", "class")
-                .to_dicts()
+                .group_by("previous_class", "class").agg(pl.len().alias("n"))
+                .sort("previous_class", "class").to_dicts()
             ],
             "cities": [clean(r) for r in self.city_stats(scores).to_dicts()],
         }
@@ -403,13 +356,11 @@ class SiteBuilder:
                 return ""
             row = log.sort("published_at").to_dicts()[-1]
             status = row.get("gate_status") or ""
-            details = (
-                f"<li>{bi('发布时间', 'Published at')}: "
-                f"{esc(str(row.get('published_at'))[:19])} UTC</li>"
-            )
+            details = (f'<li>{bi("发布时间", "Published at")}: '
+                       f'{esc(str(row.get("published_at"))[:19])} UTC</li>')
         return (
             f'<div class="quality quality-{esc(str(status).lower())}">'
-            f"{bi('数据质量状态', 'Data-quality status')}: <b>{esc(status)}</b>"
+            f'{bi("数据质量状态", "Data-quality status")}: <b>{esc(status)}</b>'
             f"<ul>{details}</ul></div>"
         )
 
@@ -430,29 +381,22 @@ class SiteBuilder:
             rows.append(f"<tr><th>{label}</th>{cells}</tr>")
         return (
             '<table class="matrix"><thead><tr><th>'
-            f"{bi('上年 ↓ / 本年 →', 'previous ↓ / this year →')}</th>{head}</tr></thead>"
-            f"<tbody>{''.join(rows)}</tbody></table>"
+            f'{bi("上年 ↓ / 本年 →", "previous ↓ / this year →")}</th>{head}</tr></thead>'
+            f'<tbody>{"".join(rows)}</tbody></table>'
         )
 
     def ranking_table(
-        self,
-        scores: pl.DataFrame,
-        moves: pl.DataFrame,
-        awards: pl.DataFrame | None,
+        self, scores: pl.DataFrame, moves: pl.DataFrame, awards: pl.DataFrame | None,
         prefix: str,
     ) -> str:
         move_by_code = {r["county_code"]: r for r in moves.to_dicts()}
         award_by_code: dict[str, float] = {}
         for r in rows_of(awards):
             award_by_code[r["county_code"]] = award_by_code.get(r["county_code"], 0.0) + float(
-                r["amount_wan_yuan"]
-            )
+                r["amount_wan_yuan"])
         interval_by_code = {}
-        uncertainty = (
-            self.year_frame(self.uncertainty, scores["evaluation_year"][0])
-            if scores.height
-            else None
-        )
+        uncertainty = self.year_frame(self.uncertainty, scores["evaluation_year"][0]) if \
+            scores.height else None
         if uncertainty is not None and {"rank_p05", "rank_p95"} <= set(uncertainty.columns):
             interval_by_code = {
                 r["county_code"]: (r["rank_p05"], r["rank_p95"]) for r in uncertainty.to_dicts()
@@ -478,33 +422,23 @@ class SiteBuilder:
             code = r["county_code"]
             move = move_by_code.get(code, {})
             pinyin = self.data.name_pinyin(code, r["county_name"])
-            link = (
-                f'<a href="{prefix}county/{esc(code)}.html">{esc(r["county_name"])}</a> '
-                f'<small class="pinyin">{esc(pinyin)}</small>'
-            )
+            link = (f'<a href="{prefix}county/{esc(code)}.html">{esc(r["county_name"])}</a> '
+                    f'<small class="pinyin">{esc(pinyin)}</small>')
             rank_change, score_change = move.get("rank_change"), move.get("score_change")
             award = award_by_code.get(code)
             cells = [
                 td(str(r["province_rank"]), r["province_rank"]),
                 td(link, pinyin),
                 td(esc(r["city_name"])),
-                td(f"<b>{num(r['total_points'])}</b>", r["total_points"]),
+                td(f'<b>{num(r["total_points"])}</b>', r["total_points"]),
                 td(class_badge(r["class"]), r["class"]),
-                *[
-                    td(num(r[f"points_{d.code.lower()}"]), r[f"points_{d.code.lower()}"])
-                    for d in dims
-                ],
+                *[td(num(r[f"points_{d.code.lower()}"]), r[f"points_{d.code.lower()}"])
+                  for d in dims],
                 td(str(r["city_rank"]), r["city_rank"]),
-                td(
-                    signed(rank_change),
-                    "" if rank_change is None else rank_change,
-                    sign_class(rank_change),
-                ),
-                td(
-                    signed(score_change),
-                    "" if score_change is None else score_change,
-                    sign_class(score_change),
-                ),
+                td(signed(rank_change), "" if rank_change is None else rank_change,
+                   sign_class(rank_change)),
+                td(signed(score_change), "" if score_change is None else score_change,
+                   sign_class(score_change)),
                 td(transition_text(move.get("previous_class"), move.get("class"))),
                 td("" if award is None else num(award, 0), award or 0),
             ]
@@ -536,9 +470,7 @@ class SiteBuilder:
                 (pl.col("class") == "A").sum().alias("class_a"),
                 (pl.col("class") == "B").sum().alias("class_b"),
                 (pl.col("class") == "C").sum().alias("class_c"),
-                pl.col("county_name")
-                .sort_by("total_points", descending=True)
-                .first()
+                pl.col("county_name").sort_by("total_points", descending=True).first()
                 .alias("best_county"),
             )
             .sort("mean_score", descending=True)
@@ -551,29 +483,20 @@ class SiteBuilder:
                 td(esc(r["city_name"])),
                 td(str(r["units"]), r["units"]),
                 td(num(r["mean_score"]), r["mean_score"]),
-                td(
-                    f"{num(r['best_score'])} <small>{esc(r['best_county'])}</small>",
-                    r["best_score"],
-                ),
+                td(f'{num(r["best_score"])} <small>{esc(r["best_county"])}</small>',
+                   r["best_score"]),
                 td(num(r["lowest_score"]), r["lowest_score"]),
                 *[td(str(r[f"class_{c}"]), r[f"class_{c}"]) for c in ("a", "b", "c")],
             ]
             rows.append(f"<tr>{''.join(cells)}</tr>")
-        head = sortable_header(
-            [
-                ("text", bi("设区市", "City")),
-                ("num", bi("单位数", "Units")),
-                ("num", bi("平均分", "Mean")),
-                ("num", bi("最高分", "Best")),
-                ("num", bi("最低分", "Lowest")),
-                ("num", "A"),
-                ("num", "B"),
-                ("num", "C"),
-            ]
-        )
+        head = sortable_header([
+            ("text", bi("设区市", "City")), ("num", bi("单位数", "Units")),
+            ("num", bi("平均分", "Mean")), ("num", bi("最高分", "Best")),
+            ("num", bi("最低分", "Lowest")), ("num", "A"), ("num", "B"), ("num", "C"),
+        ])
         return (
             f'<div class="table-wrap"><table class="sortable"><thead><tr>{head}</tr></thead>'
-            f"<tbody>{''.join(rows)}</tbody></table></div>"
+            f'<tbody>{"".join(rows)}</tbody></table></div>'
         )
 
     def award_table(self, awards: pl.DataFrame | None, total: float | None, prefix: str) -> str:
@@ -581,13 +504,12 @@ class SiteBuilder:
             missing = bi("数据集市中尚无奖励表（awards）。", "The mart has no awards table yet.")
             return f'<p class="note">{missing}</p>'
         if awards.height == 0:
-            return f"<p>{bi('本年度无奖励。', 'No awards this year.')}</p>"
+            return f'<p>{bi("本年度无奖励。", "No awards this year.")}</p>'
         rows = []
         ordered = awards.sort("amount_wan_yuan", "province_rank", descending=[True, False])
         for index, r in enumerate(ordered.to_dicts(), start=1):
-            link = (
-                f'<a href="{prefix}county/{esc(r["county_code"])}.html">{esc(r["county_name"])}</a>'
-            )
+            link = (f'<a href="{prefix}county/{esc(r["county_code"])}.html">'
+                    f'{esc(r["county_name"])}</a>')
             cells = [
                 td(str(index), index),
                 td(link, r.get("county_name_pinyin") or ""),
@@ -599,23 +521,17 @@ class SiteBuilder:
                 td(num(r["amount_wan_yuan"], 0), r["amount_wan_yuan"]),
             ]
             rows.append(f"<tr>{''.join(cells)}</tr>")
-        head = sortable_header(
-            [
-                ("num", bi("序号", "No.")),
-                ("text", bi("县（市、区）", "County")),
-                ("text", bi("所属市", "City")),
-                ("text", bi("奖励项目", "Award")),
-                ("text", bi("类别变化", "Transition")),
-                ("num", bi("位次变化", "Rank change")),
-                ("num", bi("排名", "Rank")),
-                ("num", bi("金额（万元）", "Amount (10k yuan)")),
-            ]
-        )
+        head = sortable_header([
+            ("num", bi("序号", "No.")), ("text", bi("县（市、区）", "County")),
+            ("text", bi("所属市", "City")), ("text", bi("奖励项目", "Award")),
+            ("text", bi("类别变化", "Transition")), ("num", bi("位次变化", "Rank change")),
+            ("num", bi("排名", "Rank")), ("num", bi("金额（万元）", "Amount (10k yuan)")),
+        ])
         return (
             f'<div class="table-wrap tall"><table class="sortable awards">'
-            f"<thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody>"
+            f'<thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody>'
             f'<tfoot><tr><th colspan="7">{bi("合计", "Total")}</th>'
-            f"<th>{num(total, 0)}</th></tr></tfoot></table></div>"
+            f'<th>{num(total, 0)}</th></tr></tfoot></table></div>'
         )
 
     # -- county page -------------------------------------------------------------------------
@@ -655,9 +571,7 @@ class SiteBuilder:
                 "previous_class": move.get("previous_class"),
                 "indicators": indicators,
                 "contributions": contributions,
-                "next_class": None
-                if cutoff is None
-                else {
+                "next_class": None if cutoff is None else {
                     "class": cutoff.class_code,
                     "cutoff": cutoff.min_score,
                     "gap": cutoff.min_score - score["total_points"],
@@ -682,15 +596,13 @@ class SiteBuilder:
         kind_zh, kind_en = UNIT_KINDS.get(kind, (kind, kind))
         names = []
         for entry in payload["history"]:
-            label = f"{entry['name']}（{entry['code']}）"
+            label = f'{entry["name"]}（{entry["code"]}）'
             if label not in names:
                 names.append(label)
         former = ""
         if len(names) > 1:
-            former = (
-                f'<p class="note">{bi("历史名称与代码：", "Names and codes over time: ")}'
-                f"{esc(' → '.join(names))}</p>"
-            )
+            former = f'<p class="note">{bi("历史名称与代码：", "Names and codes over time: ")}' \
+                     f'{esc(" → ".join(names))}</p>'
         successor = self.successors.get(code)
         if successor and successor != code:
             former += (
@@ -704,8 +616,8 @@ class SiteBuilder:
             ).sort("evaluation_year")
             if received.height:
                 items = "".join(
-                    f"<li>{r['evaluation_year']}: {bi(r['award_name_zh'], r['award_name_en'])}"
-                    f" — {num(r['amount_wan_yuan'], 0)} {bi('万元', '×10k yuan')}</li>"
+                    f'<li>{r["evaluation_year"]}: {bi(r["award_name_zh"], r["award_name_en"])}'
+                    f' — {num(r["amount_wan_yuan"], 0)} {bi("万元", "×10k yuan")}</li>'
                     for r in received.to_dicts()
                 )
                 awards = section("awards", "获得奖励", "Awards received", f"<ul>{items}</ul>")
@@ -715,48 +627,36 @@ class SiteBuilder:
         )
         header = (
             f'<p class="lede"><span class="pinyin">{esc(pinyin)}</span> · {esc(code)} · '
-            f"{esc(score['city_name'])} · {bi(kind_zh, kind_en)}</p>{former}"
+            f'{esc(score["city_name"])} · {bi(kind_zh, kind_en)}</p>{former}'
             f'<div class="year-pick"><label>{bi("评价年度", "Evaluation year")} '
-            f"<select data-year-select>{year_options}</select></label>"
+            f'<select data-year-select>{year_options}</select></label>'
             f'<div class="cards" data-county-cards></div></div>'
         )
         body = header
         body += section("history", "得分历史", "Score history", chart("scoreHistory", 320))
         body += section(
-            "profile",
-            "维度画像（与同类别县比较）",
-            "Dimension profile against class peers",
-            '<div class="two-col">'
-            + chart("dimensionProfile", 360)
-            + "<div data-dimension-table></div></div>",
-            bi(
-                "各维度得分占满分的百分比；同类别县为本年度同一类别县的平均。",
-                "Points of each dimension as a percentage of its maximum; peers are the mean of "
-                "the counties in the same class that year.",
-            ),
+            "profile", "维度画像（与同类别县比较）", "Dimension profile against class peers",
+            '<div class="two-col">' + chart("dimensionProfile", 360)
+            + '<div data-dimension-table></div></div>',
+            bi("各维度得分占满分的百分比；同类别县为本年度同一类别县的平均。",
+               "Points of each dimension as a percentage of its maximum; peers are the mean of "
+               "the counties in the same class that year."),
         )
         body += section(
-            "indicators",
-            "指标：优势与短板",
-            "Indicators: strengths and weaknesses",
-            chart("indicatorBars", 520) + "<div data-indicator-table></div>",
-            bi(
-                "优势：领先同类别县最多的三项指标；短板：落后最多的三项。",
-                "Strengths: the three indicators leading the class peers most; weaknesses: the "
-                "three trailing most.",
-            ),
+            "indicators", "指标：优势与短板", "Indicators: strengths and weaknesses",
+            chart("indicatorBars", 520) + '<div data-indicator-table></div>',
+            bi("优势：领先同类别县最多的三项指标；短板：落后最多的三项。",
+               "Strengths: the three indicators leading the class peers most; weaknesses: the "
+               "three trailing most."),
         )
         body += section(
-            "contributions",
-            "各指标对本年度变化的贡献",
+            "contributions", "各指标对本年度变化的贡献",
             "Contribution of each indicator to this year's change",
             chart("contributions", 440) + '<p data-contribution-note class="note"></p>',
         )
         body += section(
-            "next-class",
-            "距下一类别",
-            "Distance to the next class",
-            "<div data-next-class></div>" + chart("headroom", 420),
+            "next-class", "距下一类别", "Distance to the next class",
+            '<div data-next-class></div>' + chart("headroom", 420),
         )
         body += awards
         return page_shell(
@@ -784,31 +684,30 @@ class SiteBuilder:
         for r in standing.to_dicts():
             if r["indicator_code"] not in names:
                 continue
-            indicators.setdefault((r["evaluation_year"], r["county_code"]), []).append(
-                {
-                    "code": r["indicator_code"],
-                    "value": rounded(r["indicator_value"], 4),
-                    "normalised": rounded(r["normalised_value"], 4),
-                    "points": rounded(r["indicator_points"], 4),
-                    "max": r["max_points"],
-                    "share": rounded(r["share_of_max"], 4),
-                    "peer_share": rounded(r["peer_share_of_max"], 4),
-                    "rank": r["indicator_rank"],
-                    "missing": r["is_missing"],
-                    "standing": r["standing"],
-                    "source": r.get("numerator_file_name"),
-                }
-            )
+            indicators.setdefault((r["evaluation_year"], r["county_code"]), []).append({
+                "code": r["indicator_code"],
+                "value": rounded(r["indicator_value"], 4),
+                "normalised": rounded(r["normalised_value"], 4),
+                "points": rounded(r["indicator_points"], 4),
+                "max": r["max_points"],
+                "share": rounded(r["share_of_max"], 4),
+                "peer_share": rounded(r["peer_share_of_max"], 4),
+                "rank": r["indicator_rank"],
+                "missing": r["is_missing"],
+                "standing": r["standing"],
+                "source": r.get("numerator_file_name"),
+            })
         for rows in indicators.values():
             rows.sort(key=lambda row: order.get(row["code"], 0))
         optional = {
             "class_gaps": by_county_year(data.table("county_class_gaps"), CLASS_GAP_FIELDS),
-            "uncertainty": by_county_year(
-                data.table("county_rank_uncertainty"), UNCERTAINTY_FIELDS
-            ),
+            "uncertainty": by_county_year(data.table("county_rank_uncertainty"),
+                                          UNCERTAINTY_FIELDS),
         }
         return {
-            "scores": {(r["evaluation_year"], r["county_code"]): r for r in data.scores.to_dicts()},
+            "scores": {
+                (r["evaluation_year"], r["county_code"]): r for r in data.scores.to_dicts()
+            },
             "moves": {
                 (r["evaluation_year"], r["county_code"]): r for r in data.transitions.to_dicts()
             },
