@@ -9,8 +9,8 @@
 {#- One row per evaluation year, county below the top class and indicator: how far the county
     is from the next class's cut-off, and what this indicator alone (everything else unchanged)
     would have to score to close the gap: its target points and normalised value
-    (int_node_contributions.target_points), whether that is attainable (at most 1, or the best
-    z-score of the year), and the indicator value that scores it, undoing the normalisation,
+    (int_node_contributions.target_points), whether that is attainable (at most the best score
+    of the year's scale: int_indicator_scales.best_normalised_value), and the indicator value that scores it, undoing the normalisation,
     outlier treatment and transform (null under rank and percentile normalisation, whose scores
     depend on the other units' values). points_headroom is what the total would gain if the
     indicator reached its best score, where the path to the total is all arithmetic. The
@@ -87,16 +87,7 @@ gaps as (
         node_contributions.max_points,
         node_contributions.target_points as target_indicator_points,
         node_contributions.target_points / node_contributions.max_points as normalised_value_needed,
-        case indicator_points.normalisation
-            when 'zscore' then
-                case when scale.sd_value > 0 then
-                    case indicator_points.direction
-                        when '-' then (scale.mean_value - scale.value_min) / scale.sd_value
-                        else (scale.value_max - scale.mean_value) / scale.sd_value
-                    end
-                else 0.0 end
-            else 1.0
-        end as best_normalised_value,
+        scale.best_normalised_value,
         node_contributions.contribution_factor,
         arithmetic_paths.is_arithmetic_path,
         struct_pack(
@@ -104,11 +95,15 @@ gaps as (
             upper_bound := scale.upper_bound,
             mean_value := scale.mean_value,
             sd_value := scale.sd_value,
-            target_value := scale.target_value
+            target_value := scale.target_value,
+            normalised_lower := scale.normalised_lower,
+            normalised_upper := scale.normalised_upper,
+            zscore_mean := scale.zscore_mean,
+            zscore_sd := scale.zscore_sd
         ) as scale_parameters,
         struct_pack(
             treatment_applied := treatment.treatment_applied,
-            skew_direction := treatment.skew_direction,
+            log_direction := treatment.log_direction,
             value_min := treatment.value_min,
             value_max := treatment.value_max,
             log_shift := treatment.log_shift

@@ -69,6 +69,13 @@ final as (
         coalesce(outlier_treatment.treatment_applied, 'none') as outlier_treatment_applied,
         outlier_treatment.winsorised_count,
         outlier_treatment.winsor_cap,
+        indicator_methods.outlier_winsorisation,
+        outlier_treatment.winsorised_low_count,
+        outlier_treatment.winsorised_high_count,
+        outlier_treatment.winsor_lower_cap,
+        outlier_treatment.winsor_upper_cap,
+        indicator_methods.outlier_log_transform,
+        outlier_treatment.log_direction,
         outlier_treatment.value_min as log_value_min,
         outlier_treatment.value_max as log_value_max,
         outlier_treatment.log_shift,
@@ -86,7 +93,13 @@ final as (
         scales.pooled_min,
         scales.pooled_max,
         scales.lower_bound,
-        scales.upper_bound
+        scales.upper_bound,
+        scales.normalised_lower,
+        scales.normalised_upper,
+        scales.zscore_mean,
+        scales.zscore_sd,
+        scales.rank_scale,
+        scales.normalisation_ties
     from scales
     inner join indicator_methods
         on scales.methodology_version = indicator_methods.methodology_version

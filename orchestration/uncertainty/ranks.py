@@ -4,20 +4,40 @@ from __future__ import annotations
 
 import numpy as np
 
+SCORE_DECIMALS = 9  # totals equal to 9 decimals tie (int_unit_scores)
 
-def competition_ranks(scores: np.ndarray, dtype: np.dtype | type = np.int32) -> np.ndarray:
-    """Rank of each unit within each row of `scores` (B x n), highest score first; tied units
-    share the best rank of their tie (SQL `rank()`, the methodology's `rank_ties = min`)."""
+
+def ranks(scores: np.ndarray, ties: str = "min", dtype: np.dtype | type = np.int32) -> np.ndarray:
+    """Rank of each unit within each row of `scores` (B x n), highest first, totals rounded to
+    9 decimals, ties by the methodology's rule: `min` (1, 2, 2, 4; SQL rank), `max` (1, 3, 3,
+    4), `dense` (1, 2, 2, 3), `first` (1, 2, 3, 4 in unit order). Units without a score (NaN)
+    come after every scored unit (and tie among themselves)."""
     rows, units = scores.shape
-    order = np.argsort(-scores, axis=1)  # ties need no stable order: they share a rank
-    ordered = np.take_along_axis(scores, order, axis=1)
+    rounded = np.round(np.where(np.isnan(scores), -np.inf, scores), SCORE_DECIMALS)
+    order = np.argsort(-rounded, axis=1, kind="stable")  # stable: `first` follows unit order
+    ordered = np.take_along_axis(rounded, order, axis=1)
     positions = np.broadcast_to(np.arange(units), (rows, units))
     starts_tie = np.ones((rows, units), dtype=bool)
     starts_tie[:, 1:] = ordered[:, 1:] != ordered[:, :-1]
-    first_of_tie = np.maximum.accumulate(np.where(starts_tie, positions, 0), axis=1)
-    ranks = np.empty((rows, units), dtype=dtype)
-    np.put_along_axis(ranks, order, (first_of_tie + 1).astype(dtype), axis=1)
-    return ranks
+    if ties == "first":
+        ranked = positions + 1
+    elif ties == "dense":
+        ranked = np.cumsum(starts_tie, axis=1)
+    elif ties == "max":
+        ends_tie = np.ones((rows, units), dtype=bool)
+        ends_tie[:, :-1] = starts_tie[:, 1:]
+        last = np.minimum.accumulate(np.where(ends_tie, positions, units)[:, ::-1], axis=1)[:, ::-1]
+        ranked = last + 1
+    else:
+        ranked = np.maximum.accumulate(np.where(starts_tie, positions, 0), axis=1) + 1
+    result = np.empty((rows, units), dtype=dtype)
+    np.put_along_axis(result, order, ranked.astype(dtype), axis=1)
+    return result
+
+
+def competition_ranks(scores: np.ndarray, dtype: np.dtype | type = np.int32) -> np.ndarray:
+    """SQL `rank()` of each row, highest first (the methodology's `rank_ties = min`)."""
+    return ranks(scores, "min", dtype)
 
 
 def order_statistics(samples: np.ndarray, probabilities: tuple[float, ...]) -> np.ndarray:

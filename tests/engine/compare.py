@@ -35,8 +35,7 @@ def value_needed(
     if target is None:
         return False, None
     score = target / version.nodes[indicator_code].points
-    best = scale.best_z if indicator.normalisation == "zscore" else 1.0
-    if score > best + 1e-12:
+    if score > scale.best + 1e-12:
         return False, None
     treated = denormalised(score, indicator, scale)
     untreated = reference.treatments[(year, indicator_code)].invert(treated)
@@ -135,4 +134,10 @@ def differences(work_db: Path, reference: Results, limit: int = 20) -> list[str]
         )
         check(where, "winsorised_count", row["winsorised_count"], treatment.count)
         check(where, "winsor_cap", row["winsor_cap"], treatment.cap)
+        check(where, "winsor_lower_cap", row["winsor_lower_cap"], treatment.lower_cap)
+        check(where, "winsor_upper_cap", row["winsor_upper_cap"], treatment.upper_cap)
+        check(where, "winsorised_low_count", row["winsorised_low_count"], treatment.low_count)
+        check(where, "winsorised_high_count", row["winsorised_high_count"], treatment.high_count)
+        if treatment.applied == "log":
+            check(where, "log_direction", row["log_direction"], treatment.log_direction)
     return found

@@ -25,6 +25,7 @@ class VariableSpec:
     low: float | None = None
     high: float | None = None
     strength_exponent: float = 1.0
+    reflect_at: float | None = None  # draw `reflect_at - value`: a long tail to the left
 
 
 # Sizes that put Hebei's indicators across their goalposts (seeds/goalposts.csv).
@@ -93,6 +94,8 @@ def generate_values(
                 * (1 + spec.growth) ** (year - first_year)
                 * rng.lognormal(0.0, spec.sigma, len(codes))
             )
+            if spec.reflect_at is not None:
+                drawn = spec.reflect_at - drawn
             if spec.low is not None or spec.high is not None:
                 drawn = np.clip(drawn, spec.low, spec.high)
             drawn = np.round(drawn, 4)

@@ -220,20 +220,33 @@ def has_outliers(x: np.ndarray, skew_max: float, kurt_max: float) -> bool:
 @dataclass
 class Treatment:
     applied: str = "none"
-    direction: int = 1
+    direction: int = 1  # the original skew's side
     count: int | None = None
-    cap: float | None = None
+    low_count: int | None = None
+    high_count: int | None = None
+    lower_cap: float | None = None
+    upper_cap: float | None = None
+    log_direction: int = 1
     low: float = 0.0
     high: float = 0.0
     shift: float = 0.0
+
+    @property
+    def cap(self) -> float | None:
+        """The cap on the side of the original skew."""
+        return self.upper_cap if self.direction > 0 else self.lower_cap
 
     def apply(self, value: float | None) -> float | None:
         if value is None:
             return None
         if self.applied == "winsorised":
-            return min(value, self.cap) if self.direction > 0 else max(value, self.cap)
+            if self.lower_cap is not None:
+                value = max(value, self.lower_cap)
+            if self.upper_cap is not None:
+                value = min(value, self.upper_cap)
+            return value
         if self.applied == "log":
-            if self.direction > 0:
+            if self.log_direction > 0:
                 return math.log(value - self.low + self.shift)
             return -math.log(self.high + self.shift - value)
         return value
@@ -241,29 +254,63 @@ class Treatment:
     def invert(self, value: float | None) -> float | None:
         if value is None or self.applied != "log":
             return value
-        if self.direction > 0:
+        if self.log_direction > 0:
             return math.exp(value) + self.low - self.shift
         return self.high + self.shift - math.exp(-value)
 
 
 def outlier_treatment(
-    values: list[float], method: str, skew_max: float, kurt_max: float, winsorise_max: int
+    values: list[float],
+    method: str,
+    skew_max: float,
+    kurt_max: float,
+    winsorise_max: int,
+    winsorisation: str = "one_sided",
+    log_transform: str = "log_ct_mirrored",
 ) -> Treatment:
-    """COINr-style treatment decided on the year's values of one indicator."""
+    """COINr-style treatment decided on the year's values of one indicator: winsorise one point
+    at a time (the most extreme set to the next value inwards) on the original skew's side
+    (one_sided) or on the side the skew has after the last point (iterative, as COINr's
+    winsorise), until within the thresholds or `winsorise_max` points; else keep the last
+    winsorisation (winsorise) or log-transform the original values (winsorise_log, log)."""
     x = np.array(values, dtype=float)
     if method == "none" or not has_outliers(x, skew_max, kurt_max):
         return Treatment()
     direction = -1 if skewness(x) < 0 else 1
     low, high = float(x.min()), float(x.max())
-    log = Treatment("log", direction, low=low, high=high, shift=(high - low) / 100)
+    log = Treatment(
+        "log",
+        direction,
+        log_direction=1 if log_transform == "log_ct" else direction,
+        low=low,
+        high=high,
+        shift=(high - low) / 100,
+    )
     if method == "log":
         return log
-    ordered = sorted(x, reverse=direction > 0)  # most extreme first
+    ordered = sorted(x)  # position p (from 0) = the (p + 1)-th smallest
+    low_count = high_count = 0
     chosen = None
-    for k in range(1, min(winsorise_max, len(ordered) - 1) + 1):
-        cap = ordered[k]
-        treated = np.minimum(x, cap) if direction > 0 else np.maximum(x, cap)
-        chosen = Treatment("winsorised", direction, k, cap)
+    treated = x
+    for _ in range(min(winsorise_max, len(ordered) - 1)):
+        skew_now = skewness(treated)
+        side = direction if winsorisation != "iterative" else (-1 if (skew_now or 0) < 0 else 1)
+        if side > 0:
+            high_count += 1
+        else:
+            low_count += 1
+        lower = ordered[low_count] if low_count else None
+        upper = ordered[len(ordered) - 1 - high_count] if high_count else None
+        chosen = Treatment(
+            "winsorised",
+            direction,
+            low_count + high_count,
+            low_count,
+            high_count,
+            lower,
+            upper,
+        )
+        treated = np.array([chosen.apply(v) for v in x])
         if not has_outliers(treated, skew_max, kurt_max):
             return chosen
     if method == "winsorise" and chosen is not None:
@@ -279,7 +326,25 @@ class Scale:
     sd: float | None = None
     target: float | None = None
     count: int = 0
-    best_z: float = 0.0
+    distinct: int = 0
+    best: float = 1.0  # the best normalised value the year's scale gives
+    normalised_lower: float = 0.0
+    normalised_upper: float = 1.0
+    zscore_mean: float = 0.0
+    zscore_sd: float = 1.0
+    rank_scale: str = "scaled"
+    ties: str = "min"
+
+
+def tied_rank(value: float, others: list[float], ties: str) -> float:
+    """Rank of `value` among `others` (1 = the lowest) by the tie rule: min, mean or dense."""
+    below = sum(1 for v in others if v < value)
+    same = sum(1 for v in others if v == value)
+    if ties == "mean":
+        return below + (same + 1) / 2
+    if ties == "dense":
+        return len({v for v in others if v < value}) + 1
+    return below + 1
 
 
 def normalised(
@@ -291,26 +356,29 @@ def normalised(
     good = (lambda v: -v) if ind.direction == "-" else (lambda v: v)
     method = ind.normalisation
     if method == "zscore":
-        if not scale.sd or scale.sd <= 0:
-            return 0.0
-        return (good(value) - good(scale.mean)) / scale.sd
+        z = 0.0 if not scale.sd or scale.sd <= 0 else (good(value) - good(scale.mean)) / scale.sd
+        return scale.zscore_mean + scale.zscore_sd * z
     if method == "rank":
-        if scale.count <= 1:
-            return 1.0
-        worse = sum(1 for v in others if good(v) < good(value))
-        return worse / (scale.count - 1)
-    if method == "percentile":
-        return sum(1 for v in others if good(v) <= good(value)) / scale.count
-    if method == "distance_to_target":
+        rank = tied_rank(good(value), [good(v) for v in others], scale.ties)
+        if scale.rank_scale == "raw":
+            return rank
+        top = scale.distinct if scale.ties == "dense" else scale.count
+        share = (rank - 1) / (top - 1) if top > 1 else 1.0
+    elif method == "percentile":
+        share = sum(1 for v in others if good(v) <= good(value)) / scale.count
+    elif method == "distance_to_target":
         if ind.direction == "-":
-            return 1.0 if value <= scale.target else scale.target / value
-        return max(0.0, min(1.0, value / scale.target))
-    if scale.upper > scale.lower:
+            share = 1.0 if value <= scale.target else scale.target / value
+        else:
+            share = max(0.0, min(1.0, value / scale.target))
+    elif scale.upper > scale.lower:
         share = (value - scale.lower) / (scale.upper - scale.lower)
         if ind.direction == "-":
             share = (scale.upper - value) / (scale.upper - scale.lower)
-        return max(0.0, min(1.0, share))
-    return 1.0
+        share = max(0.0, min(1.0, share))
+    else:
+        share = 1.0
+    return scale.normalised_lower + (scale.normalised_upper - scale.normalised_lower) * share
 
 
 def denormalised(score: float, ind: Indicator, scale: Scale) -> float | None:
@@ -318,15 +386,15 @@ def denormalised(score: float, ind: Indicator, scale: Scale) -> float | None:
     if method in ("rank", "percentile"):
         return None
     if method == "zscore":
-        return (
-            scale.mean - score * scale.sd if ind.direction == "-" else scale.mean + score * scale.sd
-        )
+        z = (score - scale.zscore_mean) / scale.zscore_sd
+        return scale.mean - z * scale.sd if ind.direction == "-" else scale.mean + z * scale.sd
+    share = (score - scale.normalised_lower) / (scale.normalised_upper - scale.normalised_lower)
     if method == "distance_to_target":
         if ind.direction == "-":
-            return scale.target / score if score > 0 else None
-        return score * scale.target
+            return scale.target / share if share > 0 else None
+        return share * scale.target
     span = scale.upper - scale.lower
-    return scale.upper - score * span if ind.direction == "-" else scale.lower + score * span
+    return scale.upper - share * span if ind.direction == "-" else scale.lower + share * span
 
 
 # -- the registry of units -----------------------------------------------------------------------
@@ -448,6 +516,8 @@ def _treat_year(year, years, units_of_year, raw_indicator, lineage, results) -> 
     skew_max = float(version.setting("outlier_skewness", "2.0"))
     kurt_max = float(version.setting("outlier_kurtosis", "3.5"))
     winsorise_max = int(version.setting("outlier_winsorise_max", "5"))
+    winsorisation = version.setting("outlier_winsorisation", "one_sided")
+    log_transform = version.setting("outlier_log_transform", "log_ct_mirrored")
     by_indicator = {}
     for ind in version.indicators.values():
         values = {code: raw_indicator[(year, code, ind.code)] for code in units}
@@ -488,7 +558,13 @@ def _treat_year(year, years, units_of_year, raw_indicator, lineage, results) -> 
             r["transformed_value"] for r in rows.values() if r["transformed_value"] is not None
         ]
         treatment = outlier_treatment(
-            present, ind.outlier_treatment, skew_max, kurt_max, winsorise_max
+            present,
+            ind.outlier_treatment,
+            skew_max,
+            kurt_max,
+            winsorise_max,
+            winsorisation,
+            log_transform,
         )
         results.treatments[(year, ind.code)] = treatment
         for row in rows.values():
@@ -518,7 +594,20 @@ def _normalise_year(year, years, units_of_year, by_indicator, pooled, results) -
     for ind in version.indicators.values():
         rows = by_indicator[ind.code]
         treated = [r["treated_value"] for r in rows.values() if r["treated_value"] is not None]
-        scale = Scale(count=len(treated), target=transformed(ind.target, ind.transform))
+        scale = Scale(
+            count=len(treated),
+            distinct=len(set(treated)),
+            target=transformed(ind.target, ind.transform),
+            normalised_lower=float(version.setting("normalised_lower", "0")),
+            normalised_upper=float(version.setting("normalised_upper", "1")),
+            zscore_mean=float(version.setting("zscore_mean", "0")),
+            zscore_sd=float(version.setting("zscore_sd", "1")),
+            rank_scale=version.setting("rank_scale", "scaled"),
+            ties=version.setting("normalisation_ties", "min"),
+        )
+        scale.best = scale.normalised_upper
+        if ind.normalisation == "rank" and scale.rank_scale == "raw":
+            scale.best = scale.distinct if scale.ties == "dense" else scale.count
         if treated:
             scale.mean = float(np.mean(treated))
             scale.sd = float(np.std(treated, ddof=1)) if len(treated) > 1 else None
@@ -530,9 +619,10 @@ def _normalise_year(year, years, units_of_year, by_indicator, pooled, results) -
                 scale.upper = max(pooled[(version.code, ind.code)])
             else:
                 scale.lower, scale.upper = min(treated), max(treated)
-            if scale.sd:
+            if ind.normalisation == "zscore":
                 best = max(treated) if ind.direction == "+" else min(treated)
-                scale.best_z = abs(best - scale.mean) / scale.sd
+                best_z = abs(best - scale.mean) / scale.sd if scale.sd else 0.0
+                scale.best = scale.zscore_mean + scale.zscore_sd * best_z
         results.scales[(year, ind.code)] = scale
         node = version.nodes[ind.code]
         for code, row in rows.items():

@@ -12,6 +12,8 @@ import csv
 import shutil
 from pathlib import Path
 
+import polars as pl
+
 from tests.engine.datagen import VariableSpec, generate_values, write_values_csv
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
@@ -28,6 +30,7 @@ VARIABLES = {
     "emis": VariableSpec(80, 0.5, -0.03, strength_exponent=-0.5),
     "unemp": VariableSpec(6, 0.3, -0.02, 1, 30, strength_exponent=-0.3),
     "score": VariableSpec(70, 0.2, 0.01, 0, 100),
+    "cover": VariableSpec(3, 1.1, 0.0, 0, 100, strength_exponent=-0.5, reflect_at=100),
 }
 
 # (version, first year, last year, normalisation, aggregation, missing, imputation,
@@ -110,6 +113,32 @@ VERSIONS = [
     ),
 ]
 
+# The settings of the scale and the outlier treatment's variants, per version (empty = default):
+# scores on [1, 100] with mean ranks for ties (B), iterative winsorisation (C), z-scores to mean
+# 10 and sd 2 with COINr's log transform (D), raw dense ranks and [1, 100] under geometric
+# means (E).
+SCALE_AND_OUTLIER_COLUMNS = [
+    "normalised_lower",
+    "normalised_upper",
+    "zscore_mean",
+    "zscore_sd",
+    "rank_scale",
+    "normalisation_ties",
+    "outlier_log_transform",
+    "outlier_winsorisation",
+]
+SCALE_AND_OUTLIER_SETTINGS = {
+    "B": {"normalised_lower": 1, "normalised_upper": 100, "normalisation_ties": "mean"},
+    "C": {"outlier_winsorisation": "iterative"},
+    "D": {"zscore_mean": 10, "zscore_sd": 2, "outlier_log_transform": "log_ct"},
+    "E": {
+        "normalised_lower": 1,
+        "normalised_upper": 100,
+        "rank_scale": "raw",
+        "normalisation_ties": "dense",
+    },
+}
+
 # (code, numerator, denominator, multiplier, direction, transform, lower, upper, target)
 INDICATORS = [
     ("rd_gdp", "rd", "gdp", 0.1, "+", "none", 0, 6, 3),
@@ -119,7 +148,14 @@ INDICATORS = [
     ("emis_gdp", "emis", "gdp", 1, "-", "none", 0, 1, 0.2),
     ("unemp", "unemp", None, 1, "-", "sqrt", 1, 25, 4),
     ("expert", "score", None, 1, "+", "none", 40, 100, 90),
+    ("coverage", "cover", None, 1, "+", "none", 50, 100, 95),
+    ("balance", "bal", None, 1, "+", "none", -50, 50, 10),
 ]
+# `bal` is not drawn: a body of 0..7 with one high (20) and one low (-40) value, so that
+# winsorising the low one turns the skew to the right and iterative winsorisation (version C)
+# winsorises both sides, where one-sided winsorisation keeps to the left.
+BALANCE_VARIABLE = "bal"
+BALANCE_OUTLIERS = {"U01": 20.0, "U02": -40.0}
 
 # two levels below the index in A and B, three (sub-pillars) in C to E
 FLAT_FRAMEWORK = [
@@ -133,6 +169,8 @@ FLAT_FRAMEWORK = [
     ("pat_abs", "OUTPUTS", "indicator", 1, ""),
     ("emis_gdp", "OUTPUTS", "indicator", 1, ""),
     ("unemp", "OUTPUTS", "indicator", 1, ""),
+    ("coverage", "OUTPUTS", "indicator", 1, ""),
+    ("balance", "INPUTS", "indicator", 1, ""),
 ]
 DEEP_FRAMEWORK = [
     ("INDEX", None, "index", 100, ""),
@@ -149,11 +187,14 @@ DEEP_FRAMEWORK = [
     ("pat_abs", "KNOW", "indicator", 1, ""),
     ("emis_gdp", "SOC", "indicator", 1, ""),
     ("unemp", "SOC", "indicator", 1, ""),
+    ("coverage", "SOC", "indicator", 1, ""),
+    ("balance", "GOV", "indicator", 1, ""),
 ]
 # per-version indicator overrides: (version, indicator) -> (normalisation, imputation, outliers)
 OVERRIDES = {
     ("B", "pat_abs"): ("percentile", "group_median", ""),
     ("B", "expert"): ("goalposts", "", "winsorise"),
+    ("B", "rd_share"): ("rank", "", ""),
     ("D", "expert"): ("", "none", "none"),
     ("E", "rd_gdp"): ("distance_to_target", "", ""),
     ("E", "unemp"): ("goalposts", "", ""),
@@ -167,7 +208,8 @@ CLASS_CUTOFFS = {
         ("moderate", 70, 3),
         ("emerging", 0, 4),
     ],
-    "zscore": [("A", 20, 1), ("B", -10, 2), ("C", -1000, 3)],
+    # z-scores to mean 10 and sd 2 on 100 points: 1000 + 200 x the weighted mean z-score
+    "zscore": [("A", 1040, 1), ("B", 980, 2), ("C", -1000, 3)],
 }
 
 
@@ -247,7 +289,7 @@ def write_all_methods(folder: Path, seed: int = 7, missing_rate: float = 0.08) -
     _write(
         folder / "base_variables.csv",
         ["variable_code", "name_zh", "name_en", "unit", "reported_by"],
-        [[code, code, code, "", "unit"] for code in VARIABLES],
+        [[code, code, code, "", "unit"] for code in [*VARIABLES, BALANCE_VARIABLE]],
     )
     methodology, framework, indicators, goalposts, cutoffs = [], [], [], [], []
     for (
@@ -283,6 +325,10 @@ def write_all_methods(folder: Path, seed: int = 7, missing_rate: float = 0.08) -
                 winmax,
                 classes,
                 ties,
+                *(
+                    SCALE_AND_OUTLIER_SETTINGS.get(version, {}).get(column, "")
+                    for column in SCALE_AND_OUTLIER_COLUMNS
+                ),
                 f"scenario {version}",
             ]
         )
@@ -332,6 +378,7 @@ def write_all_methods(folder: Path, seed: int = 7, missing_rate: float = 0.08) -
             "outlier_winsorise_max",
             "class_scheme",
             "rank_ties",
+            *SCALE_AND_OUTLIER_COLUMNS,
             "description",
         ],
         methodology,
@@ -388,6 +435,24 @@ def write_all_methods(folder: Path, seed: int = 7, missing_rate: float = 0.08) -
         ["methodology_version", "class_code", "min_score", "class_rank"],
         cutoffs,
     )
+    _write(
+        folder / "uncertainty.csv",
+        [
+            "methodology_version",
+            "design",
+            "replications",
+            "seed",
+            "bootstrap_samples",
+            "confidence_level",
+            "classes_on_nominal_scale",
+        ],
+        UNCERTAINTY_DESIGNS,
+    )
+    _write(
+        folder / "uncertainty_alternatives.csv",
+        ["methodology_version", "factor", "alternative", "setting", "value"],
+        UNCERTAINTY_ALTERNATIVES,
+    )
     by_year: dict[int, list[str]] = {}
     for year in range(FIRST_DATA_YEAR, LAST_DATA_YEAR + 1):
         codes = []
@@ -397,8 +462,52 @@ def write_all_methods(folder: Path, seed: int = 7, missing_rate: float = 0.08) -
                     codes.append(code)
         by_year[year] = codes
     values = generate_values(by_year, VARIABLES, seed=seed, missing_rate=missing_rate)
-    write_values_csv(values, folder / "values.csv")
+    write_values_csv(pl.concat([values, _balance_values(by_year)]), folder / "values.csv")
     return folder
+
+
+# The uncertainty designs of two versions (the others get the default design): C, with
+# carry-forward, pooled min-max and propagated gaps, random; E, geometric over [1, 100] with
+# percentiles and raw ranks, factorial.
+UNCERTAINTY_DESIGNS = [
+    ["C", "random", 400, 3, 50, 0.9, "true"],
+    ["E", "factorial", 400, 5, 50, 0.9, "true"],
+]
+UNCERTAINTY_ALTERNATIVES = [
+    ["C", "imputation", "carry_forward_then_median", "imputation", "carry_forward>median"],
+    ["C", "imputation", "group_mean", "imputation", "group_mean"],
+    ["C", "outlier_treatment", "iterative", "", ""],
+    ["C", "outlier_treatment", "log", "outlier_treatment", "log"],
+    ["C", "outlier_treatment", "log", "outlier_log_transform", "log_ct"],
+    ["C", "normalisation", "pooled", "", ""],
+    ["C", "normalisation", "rank_dense", "normalisation", "rank"],
+    ["C", "normalisation", "rank_dense", "normalisation_ties", "dense"],
+    ["C", "weights", "pillar", "noise", "0.3"],
+    ["E", "normalisation", "nominal", "", ""],
+    ["E", "normalisation", "minmax_1_100", "normalisation", "minmax"],
+    ["E", "aggregation", "geometric", "", ""],
+    ["E", "aggregation", "arithmetic", "aggregation", "weighted_arithmetic"],
+    ["E", "weights", "sub_pillar", "noise", "0.2"],
+]
+
+
+def _balance_values(by_year: dict[int, list[str]]) -> pl.DataFrame:
+    """The `bal` variable of every unit and year (see BALANCE_OUTLIERS)."""
+    rows = [
+        (code, year, BALANCE_VARIABLE, BALANCE_OUTLIERS.get(code, float(position % 8)))
+        for year, codes in by_year.items()
+        for position, code in enumerate(codes)
+    ]
+    return pl.DataFrame(
+        rows,
+        schema={
+            "unit_code": pl.Utf8,
+            "data_year": pl.Int32,
+            "variable_code": pl.Utf8,
+            "value": pl.Float64,
+        },
+        orient="row",
+    )
 
 
 def copy_hebei_configuration(folder: Path) -> Path:

@@ -34,6 +34,23 @@ def test_the_scenario_exercises_every_method(all_methods: ScoredDataset) -> None
             from intermediate.int_evaluation_years
         union all select distinct 'classes ' || class_scheme from intermediate.int_evaluation_years
         union all select distinct 'ties ' || rank_ties from intermediate.int_evaluation_years
+        union all select distinct 'rank ' || rank_scale || ' ' || normalisation_ties
+            from marts.indicator_methods_by_year where normalisation = 'rank'
+        union all select distinct 'scale ' || normalised_lower || ' to ' || normalised_upper
+            from marts.indicator_methods_by_year where normalisation not in ('zscore', 'rank')
+        union all select distinct 'z-scores to ' || zscore_mean || ', ' || zscore_sd
+            from marts.indicator_methods_by_year where normalisation = 'zscore'
+        union all select distinct 'winsorised on both sides'
+            from marts.indicator_methods_by_year
+            where outlier_winsorisation = 'iterative' and winsorised_low_count > 0
+                and winsorised_high_count > 0
+        union all select distinct 'winsorise_log fell back to the log'
+            from marts.indicator_methods_by_year
+            where outlier_treatment = 'winsorise_log' and outlier_treatment_applied = 'log'
+        union all select distinct 'log_ct on a left skew'
+            from marts.indicator_methods_by_year
+            where outlier_log_transform = 'log_ct' and outlier_treatment_applied = 'log'
+                and skewness_before < 0
     """)
     result = {row[0] for row in methods}
     expected = {
@@ -66,6 +83,14 @@ def test_the_scenario_exercises_every_method(all_methods: ScoredDataset) -> None
         "ties max",
         "ties dense",
         "ties first",
+        "rank scaled mean",
+        "rank raw dense",
+        "scale 0.0 to 1.0",
+        "scale 1.0 to 100.0",
+        "z-scores to 10.0, 2.0",
+        "winsorised on both sides",
+        "winsorise_log fell back to the log",
+        "log_ct on a left skew",
     }
     assert expected <= result
 

@@ -7,8 +7,10 @@ from __future__ import annotations
 import math
 
 import numpy as np
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from scipy.stats import rankdata
 
 from tests.engine.reference import (
     Indicator,
@@ -22,6 +24,7 @@ from tests.engine.reference import (
     normalised,
     outlier_treatment,
     targets,
+    tied_rank,
 )
 
 AGGREGATIONS = ["weighted_arithmetic", "weighted_geometric"]
@@ -116,21 +119,31 @@ def test_an_indicator_at_its_target_brings_the_total_to_the_target(tree, rise) -
         )
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=150, deadline=None)
 @given(
     st.lists(st.floats(0, 1000), min_size=6, max_size=60),
     st.lists(st.floats(1000, 1e6), min_size=0, max_size=8),
+    st.lists(st.floats(-1e5, -1000), min_size=0, max_size=3),
     st.sampled_from(["winsorise", "winsorise_log", "log"]),
     st.integers(1, 6),
+    st.sampled_from(["one_sided", "iterative"]),
+    st.sampled_from(["log_ct", "log_ct_mirrored"]),
 )
-def test_outlier_treatment(body, tail, method, winsorise_max) -> None:
-    values = body + tail
-    treatment = outlier_treatment(values, method, 2.0, 3.5, winsorise_max)
+def test_outlier_treatment(
+    body, tail, low_tail, method, winsorise_max, winsorisation, log_transform
+) -> None:
+    values = body + tail + low_tail
+    treatment = outlier_treatment(
+        values, method, 2.0, 3.5, winsorise_max, winsorisation, log_transform
+    )
     treated = np.array([treatment.apply(v) for v in values])
     if not has_outliers(np.array(values), 2.0, 3.5):
         assert treatment.applied == "none"
     elif treatment.applied == "winsorised":
         assert 1 <= treatment.count <= winsorise_max
+        assert treatment.count == treatment.low_count + treatment.high_count
+        if winsorisation == "one_sided":
+            assert (treatment.low_count if treatment.direction > 0 else treatment.high_count) == 0
         assert treated.min() >= min(values) and treated.max() <= max(values)
         assert sum(1 for v in values if v != treatment.apply(v)) <= treatment.count
         if method == "winsorise_log":
@@ -138,12 +151,33 @@ def test_outlier_treatment(body, tail, method, winsorise_max) -> None:
     else:
         assert treatment.applied == "log"
         assert method != "winsorise"
+        mirrored = log_transform == "log_ct_mirrored" and treatment.direction < 0
+        assert treatment.log_direction == (-1 if mirrored else 1)
         order = np.argsort(values, kind="stable")
         assert np.all(np.diff(treated[order]) >= -1e-12)
         assert all(
-            math.isclose(treatment.invert(t), v, rel_tol=1e-9, abs_tol=1e-9)
+            math.isclose(treatment.invert(t), v, rel_tol=1e-9, abs_tol=1e-6)
             for t, v in zip(treated, values, strict=True)
         )
+
+
+@pytest.mark.parametrize(
+    ("winsorisation", "expected"),
+    [("iterative", ("winsorised", 1, 1, 0.0, 7.0)), ("one_sided", ("winsorised", 0, 5, None, 3.0))],
+)
+def test_iterative_winsorisation_rereads_the_side_of_the_skew(winsorisation, expected) -> None:
+    """0..7, 60 and -20: after 60 is winsorised the skew is to the left (COINr's winsorise then
+    winsorises -20); one-sided winsorisation keeps capping the top."""
+    values = [0.0, 1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 60.0, -20.0]
+    treatment = outlier_treatment(values, "winsorise", 2.0, 3.5, 5, winsorisation)
+    result = (
+        treatment.applied,
+        treatment.low_count,
+        treatment.high_count,
+        treatment.lower_cap,
+        treatment.upper_cap,
+    )
+    assert result == expected
 
 
 @settings(max_examples=100, deadline=None)
@@ -158,19 +192,28 @@ def test_rank_tie_rules(totals) -> None:
     assert sorted(ranks["first"].values()) == list(range(1, len(values) + 1))
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=150, deadline=None)
 @given(
     st.lists(st.floats(-100, 100), min_size=2, max_size=40),
     st.sampled_from(["goalposts", "minmax", "rank", "percentile", "distance_to_target"]),
+    st.sampled_from([(0.0, 1.0), (1.0, 100.0), (-5.0, 5.0)]),
+    st.sampled_from(["min", "mean", "dense"]),
 )
-def test_bounded_normalisations_stay_in_the_unit_interval_and_mirror(values, method) -> None:
+def test_bounded_normalisations_stay_on_their_scale_and_mirror(
+    values, method, bounds, ties
+) -> None:
     if method == "distance_to_target":
         values = [abs(v) + 0.1 for v in values]
+    low, high = bounds
     scale = Scale(
         lower=min(values) - 1,
         upper=max(values) + 1,
         count=len(values),
+        distinct=len(set(values)),
         target=float(np.median(values)),
+        normalised_lower=low,
+        normalised_upper=high,
+        ties=ties,
     )
     if method == "minmax":
         scale.lower, scale.upper = min(values), max(values)
@@ -179,6 +222,20 @@ def test_bounded_normalisations_stay_in_the_unit_interval_and_mirror(values, met
     for value in values:
         higher = normalised(value, up, scale, values)
         lower = normalised(value, down, scale, values)
-        assert 0.0 <= higher <= 1.0 and 0.0 <= lower <= 1.0
+        assert low - 1e-9 <= higher <= high + 1e-9 and low - 1e-9 <= lower <= high + 1e-9
         if method in ("goalposts", "minmax") and scale.upper > scale.lower:
-            assert math.isclose(higher + lower, 1.0, abs_tol=1e-12)
+            assert math.isclose(higher + lower, low + high, abs_tol=1e-9)
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.sampled_from([1.0, 2.0, 2.5, 7.0, 9.0]), min_size=2, max_size=30))
+def test_normalisation_tie_rules(values) -> None:
+    """Raw ranks (1 = worst): dense <= min <= mean, min-ranks as R's rank(ties = "min"), the
+    mean of a tie's ranks as R's "average", dense ranks counting distinct values below."""
+    ranks = {
+        ties: [tied_rank(v, values, ties) for v in values] for ties in ("min", "mean", "dense")
+    }
+    expected_mean = rankdata(values, method="average")
+    np.testing.assert_allclose(ranks["mean"], expected_mean)
+    np.testing.assert_allclose(ranks["min"], rankdata(values, method="min"))
+    np.testing.assert_allclose(ranks["dense"], rankdata(values, method="dense"))

@@ -8,8 +8,8 @@
 }}
 {#- Each indicator normalised by the method the methodology gives it (goalposts, min-max within
     the year or pooled over the version's years, z-score, rank, percentile, distance to a
-    target; see the macro `normalised`), and its points: the indicator's effective points times
-    the normalised value. -#}
+    target), on the scale the methodology maps it onto (see the macro `normalised`), and its
+    points: the indicator's effective points times the normalised value. -#}
 with
 
 treated as (
@@ -33,6 +33,7 @@ ranked_by_goodness as (
         treated.unit_code,
         treated.indicator_code,
         rank() over goodness_order as goodness_rank,
+        dense_rank() over goodness_order as goodness_dense_rank,
         count(*) over (goodness_order range between unbounded preceding and current row)
             as goodness_at_most
     from treated
@@ -57,7 +58,16 @@ normalised as (
         indicator_methods.lower_goalpost,
         indicator_methods.upper_goalpost,
         {{ normalised('indicator_methods.normalisation', 'indicator_methods.direction', 'treated.treated_value') }}
-            as normalised_value
+            as normalised_value,
+        -- the bounds of the normalised value (none for z-scores and raw ranks)
+        case when not (indicator_methods.normalisation = 'zscore'
+            or (indicator_methods.normalisation = 'rank' and scale.rank_scale = 'raw'))
+            then scale.normalised_lower
+        end as normalised_lower,
+        case when not (indicator_methods.normalisation = 'zscore'
+            or (indicator_methods.normalisation = 'rank' and scale.rank_scale = 'raw'))
+            then scale.normalised_upper
+        end as normalised_upper
     from treated
     inner join indicator_methods
         on treated.methodology_version = indicator_methods.methodology_version

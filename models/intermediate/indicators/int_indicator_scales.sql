@@ -9,7 +9,10 @@
 {#- The scale each indicator is normalised on in each evaluation year: the lower and upper
     bound (the goalposts, the year's minimum and maximum, or the minimum and maximum pooled over
     all years of the methodology version), the mean and standard deviation (z-scores), the
-    target (distance to target), all on the scale of the treated values. -#}
+    target (distance to target), all on the scale of the treated values; the scale the scores
+    are mapped onto (normalised_lower and normalised_upper for the bounded methods, zscore_mean
+    and zscore_sd, raw or scaled ranks and their tie rule), and the best score a value can get
+    that year (best_normalised_value: the upper end, the best z-score, the best rank). -#}
 with
 
 treated as (
@@ -27,6 +30,7 @@ year_statistics as (
         methodology_version,
         indicator_code,
         count(treated_value) as values_count,
+        count(distinct treated_value) as distinct_values_count,
         min(treated_value) as value_min,
         max(treated_value) as value_max,
         avg(treated_value) as mean_value,
@@ -43,7 +47,7 @@ pooled_statistics as (
     from year_statistics
 ),
 
-final as (
+scales as (
     select
         pooled_statistics.evaluation_year,
         pooled_statistics.methodology_version,
@@ -52,6 +56,7 @@ final as (
         indicator_methods.direction,
         indicator_methods.transform,
         pooled_statistics.values_count,
+        pooled_statistics.distinct_values_count,
         pooled_statistics.value_min,
         pooled_statistics.value_max,
         pooled_statistics.mean_value,
@@ -71,11 +76,38 @@ final as (
         indicator_methods.target_value_transformed as target_value,
         indicator_methods.lower_goalpost,
         indicator_methods.upper_goalpost,
-        indicator_methods.target_value as target_value_untransformed
+        indicator_methods.target_value as target_value_untransformed,
+        indicator_methods.normalised_lower,
+        indicator_methods.normalised_upper,
+        indicator_methods.zscore_mean,
+        indicator_methods.zscore_sd,
+        indicator_methods.rank_scale,
+        indicator_methods.normalisation_ties
     from pooled_statistics
     inner join indicator_methods
         on pooled_statistics.methodology_version = indicator_methods.methodology_version
         and pooled_statistics.indicator_code = indicator_methods.indicator_code
+),
+
+final as (
+    select
+        *,
+        case
+            when normalisation = 'zscore' then
+                zscore_mean + zscore_sd * case when sd_value > 0 then
+                    case direction
+                        when '-' then (mean_value - value_min) / sd_value
+                        else (value_max - mean_value) / sd_value
+                    end
+                else 0.0 end
+            when normalisation = 'rank' and rank_scale = 'raw' then
+                case normalisation_ties
+                    when 'dense' then distinct_values_count
+                    else values_count
+                end
+            else normalised_upper
+        end as best_normalised_value
+    from scales
 )
 
 select * from final

@@ -1,7 +1,8 @@
 {#- Each indicator of each methodology version with every method that applies to it resolved:
-    the indicator's own setting (indicators.csv) where given, else the methodology's; its place
-    and effective points in the framework; its goalposts and target, also on the transformed
-    scale on which they are compared. -#}
+    the indicator's own setting (indicators.csv) where given, else the methodology's, else the
+    default (docs/methodology.md); the parameters of its outlier treatment and of the scale its
+    normalisation maps onto; its place and effective points in the framework; its goalposts and
+    target, also on the transformed scale on which they are compared. -#}
 with
 
 indicators as (
@@ -40,6 +41,14 @@ resolved as (
         coalesce(methodology.outlier_skewness, 2.0) as outlier_skewness,
         coalesce(methodology.outlier_kurtosis, 3.5) as outlier_kurtosis,
         coalesce(methodology.outlier_winsorise_max, 5) as outlier_winsorise_max,
+        coalesce(methodology.outlier_winsorisation, 'one_sided') as outlier_winsorisation,
+        coalesce(methodology.outlier_log_transform, 'log_ct_mirrored') as outlier_log_transform,
+        coalesce(methodology.normalised_lower, 0.0) as normalised_lower,
+        coalesce(methodology.normalised_upper, 1.0) as normalised_upper,
+        coalesce(methodology.zscore_mean, 0.0) as zscore_mean,
+        coalesce(methodology.zscore_sd, 1.0) as zscore_sd,
+        coalesce(methodology.rank_scale, 'scaled') as rank_scale,
+        coalesce(methodology.normalisation_ties, 'min') as normalisation_ties,
         goalposts.lower_goalpost,
         goalposts.upper_goalpost,
         goalposts.target_value,

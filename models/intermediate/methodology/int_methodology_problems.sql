@@ -88,6 +88,43 @@ problems as (
     where rank_ties not in ('min', 'max', 'dense', 'first')
 
     union all
+    select methodology_version, 'methodology', 'rank_scale', rank_scale, 'scaled or raw'
+    from methodology
+    where rank_scale not in ('scaled', 'raw')
+
+    union all
+    select methodology_version, 'methodology', 'normalisation_ties', normalisation_ties,
+        'min, mean or dense'
+    from methodology
+    where normalisation_ties not in ('min', 'mean', 'dense')
+
+    union all
+    select methodology_version, 'methodology', 'outlier_log_transform', outlier_log_transform,
+        'log_ct or log_ct_mirrored'
+    from methodology
+    where outlier_log_transform not in ('log_ct', 'log_ct_mirrored')
+
+    union all
+    select methodology_version, 'methodology', 'outlier_winsorisation', outlier_winsorisation,
+        'one_sided or iterative'
+    from methodology
+    where outlier_winsorisation not in ('one_sided', 'iterative')
+
+    union all
+    select methodology_version, 'methodology', 'normalised_lower, normalised_upper',
+        cast(coalesce(normalised_lower, 0.0) as varchar) || ' to '
+            || cast(coalesce(normalised_upper, 1.0) as varchar),
+        'a lower end of the normalised scale below the upper one'
+    from methodology
+    where not (coalesce(normalised_lower, 0.0) < coalesce(normalised_upper, 1.0))
+
+    union all
+    select methodology_version, 'methodology', 'zscore_sd', cast(zscore_sd as varchar),
+        'a positive standard deviation for z-scores'
+    from methodology
+    where zscore_sd <= 0
+
+    union all
     select methodology_version, 'methodology', 'carry_forward_years',
         cast(carry_forward_years as varchar), 'at least 1'
     from methodology
@@ -164,13 +201,24 @@ problems as (
 
     union all
     select indicator_methods.methodology_version, 'indicator ' || indicator_methods.indicator_code,
-        'normalisation', 'zscore under a weighted_geometric node',
-        'a normalisation without negative values (geometric means need scores >= 0)'
+        'normalisation',
+        case when indicator_methods.normalisation = 'zscore'
+            then 'zscore with zscore_mean ' || cast(indicator_methods.zscore_mean as varchar)
+            else indicator_methods.normalisation || ' with normalised_lower '
+                || cast(indicator_methods.normalised_lower as varchar)
+        end || ' under a weighted_geometric node',
+        'a normalisation without negative values (geometric means need scores >= 0): '
+            || 'a z-score with a positive zscore_mean, a scale with normalised_lower >= 0'
     from indicator_methods
     inner join nodes_under_geometric
         on indicator_methods.methodology_version = nodes_under_geometric.methodology_version
         and indicator_methods.indicator_code = nodes_under_geometric.indicator_code
-    where indicator_methods.normalisation = 'zscore'
+    where case
+        when indicator_methods.normalisation = 'zscore' then indicator_methods.zscore_mean <= 0
+        when indicator_methods.normalisation = 'rank' and indicator_methods.rank_scale = 'raw'
+            then false
+        else indicator_methods.normalised_lower < 0
+    end
 
     union all
     select framework.methodology_version, 'node ' || framework.node_code, 'node_type',

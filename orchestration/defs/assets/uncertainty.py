@@ -4,7 +4,6 @@ import time
 
 import dagster as dg
 import duckdb
-import numpy as np
 
 from orchestration.defs.partitions import evaluation_years
 from orchestration.config.paths import current_paths
@@ -17,12 +16,13 @@ from orchestration.uncertainty import (
     run_uncertainty,
     unit_table,
 )
-from orchestration.uncertainty.warehouse import FACTOR_TABLE, SCHEMA, UNIT_TABLE
+from orchestration.uncertainty.warehouse import FACTOR_TABLE, SCHEMA, UNIT_TABLE, nominal_gap
 
-# The engine's nominal points may differ from the mart's by rounding only.
+# The engine's nominal totals may differ from the mart's by rounding only.
 NOMINAL_TOLERANCE = 1e-6
 # Asset keys follow the dbt assets': schema, then table.
 UPSTREAM = dg.AssetKey([SCHEMA, "county_indicator_points"])
+SCORES = dg.AssetKey([SCHEMA, "county_scores"])
 UNIT_KEY = dg.AssetKey([SCHEMA, UNIT_TABLE])
 FACTOR_KEY = dg.AssetKey([SCHEMA, FACTOR_TABLE])
 
@@ -34,44 +34,45 @@ FACTOR_KEY = dg.AssetKey([SCHEMA, FACTOR_TABLE])
     specs=[
         dg.AssetSpec(
             UNIT_KEY,
-            deps=[UPSTREAM],
+            deps=[UPSTREAM, SCORES],
             description="Per county and year: nominal, median and 5-95% rank, class probabilities.",
             kinds={"numpy", "duckdb"},
         ),
         dg.AssetSpec(
             FACTOR_KEY,
-            deps=[UPSTREAM],
+            deps=[UPSTREAM, SCORES],
             description="Per year and methodological choice: its share of the ranks' variance.",
             kinds={"numpy", "duckdb"},
         ),
     ],
 )
 def rank_uncertainty(context: dg.AssetExecutionContext):
-    """Monte Carlo over weights, normalisation, aggregation and imputation for the year."""
+    """Monte Carlo over the methodology version's uncertainty design (seeds/uncertainty*.csv:
+    imputation, outlier treatment, normalisation, weights, aggregation) for the year."""
     evaluation_year = int(context.partition_key)
     settings = UncertaintySettings.from_environment()
     started = time.perf_counter()
     with duckdb.connect(str(current_paths().work_db)) as con:
         year = read_year_values(con, evaluation_year)
         framework = read_framework(con, year.methodology_version, year.indicator_codes)
-        result = run_uncertainty(year.values, framework, settings)
+        result = run_uncertainty(year.values, framework, settings, year.context)
         units, factors = unit_table(year, result), factor_table(year, result)
         replace_year(con, UNIT_TABLE, evaluation_year, units)
         replace_year(con, FACTOR_TABLE, evaluation_year, factors)
     seconds = time.perf_counter() - started
 
-    gap = float(np.max(np.abs(result.nominal_scores - year.mart_points)))
-    if gap > NOMINAL_TOLERANCE:
+    gap, rank_mismatches = nominal_gap(year, result)
+    if gap > NOMINAL_TOLERANCE or rank_mismatches:
         context.log.warning(
-            f"evaluation year {evaluation_year}: the uncertainty engine's nominal points differ "
-            f"from marts.county_indicator_points by up to {gap:.6f}; the engine's goalposts or "
-            "weights no longer match the dbt models"
+            f"evaluation year {evaluation_year}: the uncertainty engine's nominal totals differ "
+            f"from marts.county_scores by up to {gap:.6f} ({rank_mismatches} ranks differ): the "
+            "engine no longer scores the methodology as the dbt models do"
         )
     context.log.info(
         f"evaluation year {evaluation_year}: {result.replications} replications of "
         f"{len(year.county_codes)} units in {seconds:.2f} s"
     )
-    first, total = result.variance.pooled()
+    first, total = result.sensitivity.pooled()
     yield dg.MaterializeResult(
         asset_key=UNIT_KEY,
         metadata={
@@ -80,16 +81,18 @@ def rank_uncertainty(context: dg.AssetExecutionContext):
             "seconds": round(seconds, 3),
             "median_rank_interval_width": float(units["rank_interval_width"].median()),
             "nominal_points_max_gap": gap,
+            "nominal_rank_mismatches": rank_mismatches,
+            "design": result.plan.kind,
         },
     )
     yield dg.MaterializeResult(
         asset_key=FACTOR_KEY,
         metadata={
             f"{factor}_first_order": round(float(index), 4)
-            for factor, index in zip(result.variance.factors, first, strict=True)
+            for factor, index in zip(result.sensitivity.factors, first, strict=True)
         }
         | {
             f"{factor}_total_effect": round(float(index), 4)
-            for factor, index in zip(result.variance.factors, total, strict=True)
+            for factor, index in zip(result.sensitivity.factors, total, strict=True)
         },
     )
