@@ -113,7 +113,14 @@ def regional_config(tmp_path_factory: pytest.TempPathFactory) -> Warehouse:
     folder = PROJECT_ROOT / "datasets" / "regional_scoreboard_example"
     work_db = root / "work.duckdb"
     completed = subprocess.run(
-        dbt_command("build", "--select", "+staging.config", target_dir=root / "dbt_target"),
+        dbt_command(
+            "build",
+            "--select",
+            "+staging.config",
+            "--indirect-selection",
+            "cautious",
+            target_dir=root / "dbt_target",
+        ),
         env=dbt_environment(folder, work_db),
         capture_output=True,
         text=True,
