@@ -166,7 +166,7 @@ def build_staging_model(con: duckdb.DuckDBPyConnection, model: str) -> None:
     sql = render_staging_model(model, [seed])
     con.execute(f"create schema if not exists {STAGING_SCHEMA}")
     try:
-        con.execute(f'create or replace table {STAGING_SCHEMA}."{model}" as {sql}')
+        con.execute(f'create or replace view {STAGING_SCHEMA}."{model}" as {sql}')
     except duckdb.Error as error:
         raise SeedFileError(
             f"{STAGING_CONFIG_DIR / (model + '.sql')} failed on {seed}.csv: {error}"
