@@ -28,6 +28,7 @@ import polars as pl
 
 from orchestration.config import seed_files
 from orchestration.config.seed_files import MODEL_PREFIX, OPTIONAL_SEEDS, STAGING_SCHEMA
+from orchestration.warehouse.connection import connect_work_db
 
 
 class ConfigurationError(ValueError):
@@ -124,7 +125,7 @@ class Configuration:
                 f"no working database at {work_db}: run the pipeline first, or read the dataset "
                 "folder with Configuration.from_dataset_dir"
             )
-        with duckdb.connect(str(work_db), read_only=True) as con:
+        with connect_work_db(Path(work_db), read_only=True) as con:
             return cls.from_connection(con, source=str(work_db))
 
     @classmethod
@@ -258,6 +259,13 @@ def _empty_table(model: str) -> pl.DataFrame:
 def _bootstrapped(dataset_dir: Path, fingerprint: tuple) -> Configuration:
     """The bootstrap of one state of a dataset folder (`fingerprint` keys the cache)."""
     del fingerprint
+    required = [table for table in _table_names() if table not in OPTIONAL_SEEDS]
+    missing = [table for table in required if not seed_files.seed_path(dataset_dir, table).exists()]
+    if missing:
+        raise ConfigurationError(
+            f"the dataset folder {dataset_dir} needs {', '.join(f'{t}.csv' for t in missing)} "
+            f"(every folder holds {', '.join(f'{t}.csv' for t in required)})"
+        )
     with duckdb.connect() as con:
         seed_files.bootstrap(con, dataset_dir)
         return Configuration.from_connection(con, source=str(dataset_dir))
