@@ -35,6 +35,8 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
+from orchestration.config.configuration import Configuration, ConfigurationError
+from orchestration.config.seed_files import SeedFileError, optional_seeds_environment
 from orchestration.ingest.raw_store import ensure_raw_schema
 
 VALUES_FILE = "values.csv"
@@ -48,11 +50,13 @@ class DatasetError(ValueError):
     """A dataset folder whose values.csv cannot be loaded as it is."""
 
 
-def _config_codes(dataset_dir: Path, name: str, column: str) -> set[str]:
-    path = dataset_dir / f"{name}.csv"
-    if not path.exists():
-        raise DatasetError(f"dataset folder {dataset_dir} has no {name}.csv ({column} list)")
-    return set(pl.read_csv(path, infer_schema=False)[column].drop_nulls().str.strip_chars())
+def _config_codes(dataset_dir: Path) -> tuple[set[str], set[str]]:
+    """The unit codes and base variable codes of the dataset's configuration."""
+    try:
+        config = Configuration.from_dataset_dir(dataset_dir)
+    except (ConfigurationError, SeedFileError) as error:
+        raise DatasetError(f"dataset folder {dataset_dir}: {error}") from error
+    return set(config.units["unit_code"]), set(config.base_variables["variable_code"])
 
 
 def read_values(dataset_dir: Path) -> pl.DataFrame:
@@ -77,8 +81,7 @@ def read_values(dataset_dir: Path) -> pl.DataFrame:
         pl.col("data_year").cast(pl.Int32, strict=False).alias("data_year_number"),
         pl.col("value").cast(pl.Float64, strict=False).alias("value_number"),
     )
-    units = _config_codes(dataset_dir, "units", "unit_code")
-    variables = _config_codes(dataset_dir, "base_variables", "variable_code")
+    units, variables = _config_codes(dataset_dir)
     checks = [
         ("data_year", pl.col("data_year_number").is_null(), "a year such as 2021"),
         ("unit_code", ~pl.col("unit_code").is_in(sorted(units)), "a unit_code of units.csv"),
@@ -193,32 +196,29 @@ def load_dataset_values(
 
 
 def evaluation_years(dataset_dir: Path) -> list[int]:
-    """The evaluation years values.csv can score: each data year plus its methodology's lag."""
-    methodology = pl.read_csv(dataset_dir / "methodology.csv", infer_schema=False)
+    """The evaluation years values.csv can score: each data year a methodology version scores."""
+    config = Configuration.from_dataset_dir(dataset_dir)
     data_years = sorted(set(read_values(dataset_dir)["data_year"].to_list()))
     years = []
     for data_year in data_years:
-        for row in methodology.iter_rows(named=True):
-            year = data_year + int(row["data_year_lag"])
-            first = int(row["first_evaluation_year"])
-            last = int(row["last_evaluation_year"]) if row["last_evaluation_year"] else 9999
-            if first <= year <= last:
-                years.append(year)
-                break
+        try:
+            years.append(config.evaluation_year_of(data_year))
+        except ConfigurationError:
+            continue  # a data year no version scores (e.g. the year before the first)
     return years
 
 
 def dbt_environment(dataset_dir: Path, work_db: Path) -> dict[str, str]:
     """The environment in which dbt scores `dataset_dir` into `work_db`.
 
-    Hebei's award marts need Hebei's award rules: a dataset folder without award_rules.csv
-    scores without them (LEAP_AWARDS, read in dbt_project.yml).
+    The models reading an optional configuration file the folder lacks (award rules,
+    published results, …) are not built (LEAP_OPTIONAL_SEEDS, read in dbt_project.yml).
     """
     return {
         **os.environ,
         "LEAP_DATASET_DIR": str(dataset_dir.resolve()),
         "LEAP_WORK_DB": str(work_db.resolve()),
-        "LEAP_AWARDS": "true" if (dataset_dir / "award_rules.csv").exists() else "false",
+        **optional_seeds_environment(dataset_dir),
     }
 
 

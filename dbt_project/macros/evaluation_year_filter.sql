@@ -55,7 +55,7 @@
 {% macro max_carry_forward_years() -%}
     {%- if execute -%}
         {%- set query -%}
-            select coalesce(max(carry_forward_years), 1) from {{ ref('methodology') }}
+            select coalesce(max(carry_forward_years), 1) from {{ ref('stg_config__methodology') }}
         {%- endset -%}
         {{ return(run_query(query).columns[0].values()[0] | int) }}
     {%- else -%}

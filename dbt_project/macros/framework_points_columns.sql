@@ -5,7 +5,7 @@
     {%- if execute -%}
         {%- set query -%}
             select node_code, min(node_type) as node_type
-            from {{ ref('framework') }}
+            from {{ ref('stg_config__framework') }}
             where parent_code is not null
             group by node_code
             order by bool_or(node_type = 'indicator'), min(sort_order), node_code
@@ -29,11 +29,11 @@
         {%- set query -%}
             with recursive tree as (
                 select methodology_version, node_code, 0 as depth
-                from {{ ref('framework') }}
+                from {{ ref('stg_config__framework') }}
                 where parent_code is null
                 union all
                 select framework.methodology_version, framework.node_code, tree.depth + 1
-                from {{ ref('framework') }} as framework
+                from {{ ref('stg_config__framework') }} as framework
                 inner join tree
                     on framework.parent_code = tree.node_code
                     and framework.methodology_version = tree.methodology_version

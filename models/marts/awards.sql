@@ -23,11 +23,11 @@ county_lineage as (
 ),
 
 award_rules as (
-    select * from {{ ref('award_rules') }}
+    select * from {{ ref('stg_config__award_rules') }}
 ),
 
 units as (
-    select * from {{ ref('units') }}
+    select * from {{ ref('stg_config__units') }}
 ),
 
 classes_by_lineage as (

@@ -27,7 +27,7 @@ lineage as (
 ),
 
 class_cutoffs as (
-    select * from {{ ref('class_cutoffs') }}
+    select * from {{ ref('stg_config__class_cutoffs') }}
 ),
 
 scores_in_lineage as (

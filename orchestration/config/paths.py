@@ -10,6 +10,8 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from orchestration.config.seed_files import optional_seeds_environment
+
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 DBT_PROJECT_DIR = PROJECT_ROOT / "dbt_project"
 DEFAULT_DATASET_DIR = PROJECT_ROOT / "seeds"
@@ -62,9 +64,8 @@ def export_dbt_environment(paths: Paths | None = None) -> Paths:
     """Put the resolved paths into the environment that dbt's profile and project read."""
     paths = paths or current_paths()
     os.environ["LEAP_WORK_DB"] = str(paths.work_db)
-    # The award marts need the dataset's award rules (Hebei's seeds have them).
-    has_awards = (paths.dataset_dir / "award_rules.csv").exists()
-    os.environ["LEAP_AWARDS"] = "true" if has_awards else "false"
+    # The models reading an optional configuration file (award rules, …) need the file.
+    os.environ.update(optional_seeds_environment(paths.dataset_dir))
     if paths.dataset_dir != DEFAULT_DATASET_DIR:
         # dbt's default seed path (../seeds) is used otherwise; see
         # dbt_project/macros/noop_statement.sql for why absolute seed paths need care.

@@ -44,7 +44,7 @@ def manifest_is_stale(project: DbtProject) -> bool:
     return any(path.stat().st_mtime > built for path in files)
 
 
-MANIFEST_ENVIRONMENT = ("LEAP_DATASET_DIR", "LEAP_AWARDS")
+MANIFEST_ENVIRONMENT = ("LEAP_DATASET_DIR", "LEAP_OPTIONAL_SEEDS")
 
 dbt_project = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR)
 dbt_project.prepare_if_dev()

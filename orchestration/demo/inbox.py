@@ -13,6 +13,7 @@ from pathlib import Path
 
 import polars as pl
 
+from orchestration.config.configuration import Configuration
 from orchestration.demo.defects import (
     MANIFEST_COLUMNS,
     DefectContext,
@@ -22,6 +23,7 @@ from orchestration.demo.defects import (
 )
 from orchestration.demo.documents import Document, write_document
 from orchestration.demo.scoring import ProvinceSummary
+from orchestration.demo.seeds import seeds_from_configuration
 from orchestration.demo.simulation import DEFAULT_SEED, Simulation, Stream, simulate, stream
 from orchestration.demo.submissions import clean_documents, draw_layout_plan
 from orchestration.demo.targets import YearTarget
@@ -175,17 +177,20 @@ def write_demo_inbox(
     defect_rate: float = 0.0,
     data_years: range = DEFAULT_DATA_YEARS,
     cover_all_kinds: bool = True,
+    configuration: Configuration | None = None,
 ) -> DemoManifest:
     """Write realistic submission files into `inbox_dir/<data_year>/` and describe them.
 
     Deterministic for a seed. With `defect_rate` > 0 that share of files and of values gets a
     defect, and (with `cover_all_kinds`) every defect kind appears at least once; with 0 the
-    files are clean and every unit's variables appear exactly once per data year.
+    files are clean and every unit's variables appear exactly once per data year. The units,
+    variables and indicators come from `configuration` (default: the repository's seeds/).
     """
     if not 0.0 <= defect_rate <= 1.0:
         raise ValueError(f"defect_rate must be within [0, 1], got {defect_rate}")
     inbox_dir = Path(inbox_dir)
-    simulation = simulate(seed)
+    seeds = seeds_from_configuration(configuration) if configuration is not None else None
+    simulation = simulate(seed, seeds)
     _check_years(simulation, data_years)
     plan = draw_layout_plan(simulation, stream(seed, Stream.LAYOUT), stream(seed, Stream.PEOPLE))
     documents: dict[int, list[Document]] = {

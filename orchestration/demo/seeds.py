@@ -1,20 +1,20 @@
-"""The project's seeds as the demo generator needs them: units, variables, the indicator system.
+"""The configuration as the demo generator needs it: units, variables, the indicator system.
 
-Read from the repository's `seeds/*.csv` (the same files dbt loads), never from the shared
-reference folder, so that the generator and the pipeline score against one configuration.
+Read through the project's one configuration module (`orchestration.config.configuration`,
+the staging tables dbt scores with, bootstrapped from the dataset folder before the first run),
+never from CSV files of its own, so that the generator and the pipeline score against one
+configuration. The generator calibrates against one methodology version: the earliest.
 """
 
 from __future__ import annotations
 
-import csv
-import os
 from dataclasses import dataclass
-from functools import cache
+from functools import lru_cache
 from pathlib import Path
 
-SEEDS_DIR = Path(__file__).resolve().parents[2] / "seeds"
-# The pipeline's seed folder can be moved with this variable (see orchestration/settings.py).
-SEEDS_DIR_ENV = "LEAP_DATASET_DIR"
+from orchestration.config.configuration import Configuration
+from orchestration.config.paths import DEFAULT_DATASET_DIR
+
 PUBLISHED_COLUMNS = (
     "evaluation_year",
     "units",
@@ -140,152 +140,87 @@ class Seeds:
         return tuple(seen.items())
 
 
-def _rows(path: Path, required: tuple[str, ...]) -> list[dict[str, str]]:
-    """The rows of a seed CSV as dicts of stripped strings, after checking its header."""
-    with path.open(encoding="utf-8", newline="") as fh:
-        reader = csv.DictReader(fh)
-        header = reader.fieldnames or []
-        missing = [c for c in required if c not in header]
-        if missing:
-            raise ValueError(
-                f"{path}: expected a seed CSV with the columns {list(required)}, "
-                f"but the header row is {header[:6]!r} (missing {missing})"
-            )
-        rows = []
-        for number, row in enumerate(reader, start=2):
-            if None in row:
-                raise ValueError(f"{path}, line {number}: more cells than header columns")
-            rows.append({k: (v or "").strip() for k, v in row.items()})
-        return rows
-
-
-def _int_or_none(text: str) -> int | None:
-    """An optional integer cell."""
-    return int(text) if text else None
-
-
-def _float_or_none(text: str) -> float | None:
-    """An optional decimal cell."""
-    return float(text) if text else None
-
-
-def default_seeds_dir() -> Path:
-    """The seed folder in force: `$LEAP_DATASET_DIR`, else the repository's `seeds/`."""
-    value = os.environ.get(SEEDS_DIR_ENV, "").strip()
-    return Path(value).expanduser().resolve() if value else SEEDS_DIR
-
-
 def load_seeds(seeds_dir: Path | None = None) -> Seeds:
-    """Load and join the seeds the generator needs (from `default_seeds_dir()` if not given)."""
-    return _load_seeds(Path(seeds_dir) if seeds_dir is not None else default_seeds_dir())
+    """The generator's view of a dataset folder's configuration (default: the repository's
+    `seeds/`)."""
+    folder = Path(seeds_dir) if seeds_dir is not None else DEFAULT_DATASET_DIR
+    return seeds_from_configuration(Configuration.from_dataset_dir(folder))
 
 
-@cache
-def _load_seeds(seeds_dir: Path) -> Seeds:
-    """Load the seeds of one folder (cached: the files are small and static)."""
-    units = tuple(
+@lru_cache(maxsize=8)
+def seeds_from_configuration(config: Configuration) -> Seeds:
+    """The generator's view of a configuration (cached per Configuration instance)."""
+    version = config.methodology_versions()[0]
+    return Seeds(
+        units=_units(config),
+        variables=tuple(
+            Variable(r["variable_code"], r["name_zh"], r["unit"], r["reported_by"])
+            for r in config.base_variables.iter_rows(named=True)
+        ),
+        indicators=_indicators(config, version.methodology_version),
+        changes=tuple(
+            UnitChange(r["old_code"], r["old_name"], r["new_code"], r["new_name"], r["change_type"])
+            for r in config.unit_changes.iter_rows(named=True)
+        ),
+        published=tuple(
+            PublishedResult(**{name: r[name] for name in PUBLISHED_COLUMNS})
+            for r in config.published_results.iter_rows(named=True)
+        ),
+        class_cutoffs=tuple(
+            sorted(
+                (
+                    (r["class_code"], r["min_score"])
+                    for r in config.class_cutoffs_of(version.methodology_version).iter_rows(
+                        named=True
+                    )
+                ),
+                key=lambda c: -c[1],
+            )
+        ),
+        data_year_lag=version.data_year_lag,
+        missing_values=version.missing_values,
+    )
+
+
+def _units(config: Configuration) -> tuple[Unit, ...]:
+    """The unit registry, in the order of the configuration."""
+    return tuple(
         Unit(
             unit_code=r["unit_code"],
             unit_name=r["unit_name"],
             unit_kind=r["unit_kind"],
             group_code=r["group_code"],
             group_name=r["group_name"],
-            valid_from=_int_or_none(r["valid_from_data_year"]),
-            valid_to=_int_or_none(r["valid_to_data_year"]),
+            valid_from=r["valid_from_data_year"],
+            valid_to=r["valid_to_data_year"],
         )
-        for r in _rows(
-            seeds_dir / "units.csv",
-            (
-                "unit_code",
-                "unit_name",
-                "unit_kind",
-                "group_code",
-                "group_name",
-                "valid_from_data_year",
-                "valid_to_data_year",
-            ),
-        )
+        for r in config.units.iter_rows(named=True)
     )
-    variables = tuple(
-        Variable(r["variable_code"], r["name_zh"], r["unit"], r["reported_by"])
-        for r in _rows(
-            seeds_dir / "base_variables.csv", ("variable_code", "name_zh", "unit", "reported_by")
-        )
-    )
+
+
+def _indicators(config: Configuration, version: str) -> tuple[Indicator, ...]:
+    """The indicators of a methodology version with their points (the framework's weights:
+    Hebei gives points) and goalposts."""
     points = {
-        r["node_code"]: float(r["weight"])
-        for r in _rows(seeds_dir / "framework.csv", ("node_code", "node_type", "weight"))
+        r["node_code"]: r["weight"]
+        for r in config.framework_of(version).iter_rows(named=True)
         if r["node_type"] == "indicator"
     }
-    methodology = _rows(seeds_dir / "methodology.csv", ("methodology_version", "data_year_lag"))[0]
-    version = methodology["methodology_version"]
     goalposts = {
-        r["indicator_code"]: (float(r["lower_goalpost"]), float(r["upper_goalpost"]))
-        for r in _rows(
-            seeds_dir / "goalposts.csv",
-            ("methodology_version", "indicator_code", "lower_goalpost", "upper_goalpost"),
-        )
-        if r["methodology_version"] == version
+        r["indicator_code"]: (r["lower_goalpost"], r["upper_goalpost"])
+        for r in config.goalposts_of(version).iter_rows(named=True)
     }
-    indicators = tuple(
+    return tuple(
         Indicator(
             indicator_code=r["indicator_code"],
             numerator=r["numerator_variable"],
-            denominator=r["denominator_variable"] or None,
-            multiplier=float(r["multiplier"]),
+            denominator=r["denominator_variable"],
+            multiplier=r["multiplier"],
             points=points[r["indicator_code"]],
             lower=goalposts[r["indicator_code"]][0],
             upper=goalposts[r["indicator_code"]][1],
         )
-        for r in _rows(
-            seeds_dir / "indicators.csv",
-            ("indicator_code", "numerator_variable", "denominator_variable", "multiplier"),
-        )
-    )
-    changes = tuple(
-        UnitChange(r["old_code"], r["old_name"], r["new_code"], r["new_name"], r["change_type"])
-        for r in _rows(
-            seeds_dir / "unit_changes.csv",
-            ("old_code", "old_name", "new_code", "new_name", "change_type"),
-        )
-    )
-    published = tuple(
-        PublishedResult(
-            evaluation_year=int(r["evaluation_year"]),
-            units=_int_or_none(r["units"]),
-            class_a=_int_or_none(r["class_a"]),
-            class_b=_int_or_none(r["class_b"]),
-            class_c=_int_or_none(r["class_c"]),
-            mean_score=_float_or_none(r["mean_score"]),
-            class_leaps=_int_or_none(r["class_leaps"]),
-            demotions=_int_or_none(r["demotions"]),
-            score_up=_int_or_none(r["score_up"]),
-            rank_up=_int_or_none(r["rank_up"]),
-        )
-        for r in _rows(seeds_dir / "published_results.csv", PUBLISHED_COLUMNS)
-    )
-    cutoffs = tuple(
-        sorted(
-            (
-                (r["class_code"], float(r["min_score"]))
-                for r in _rows(
-                    seeds_dir / "class_cutoffs.csv",
-                    ("methodology_version", "class_code", "min_score"),
-                )
-                if r["methodology_version"] == version
-            ),
-            key=lambda c: -c[1],
-        )
-    )
-    return Seeds(
-        units=units,
-        variables=variables,
-        indicators=indicators,
-        changes=changes,
-        published=published,
-        class_cutoffs=cutoffs,
-        data_year_lag=int(methodology["data_year_lag"]),
-        missing_values=methodology.get("missing_values") or "propagate",
+        for r in config.indicators_of(version).iter_rows(named=True)
     )
 
 

@@ -1,4 +1,4 @@
--- depends_on: {{ ref('methodology') }}
+-- depends_on: {{ ref('stg_config__methodology') }}
 {{
     config(
         materialized='incremental',

@@ -8,11 +8,11 @@ submitted_values as (
 ),
 
 methodology as (
-    select * from {{ ref('methodology') }}
+    select * from {{ ref('stg_config__methodology') }}
 ),
 
 indicators as (
-    select * from {{ ref('indicators') }}
+    select * from {{ ref('stg_config__indicators') }}
 ),
 
 data_years as (

@@ -3,7 +3,7 @@
 with recursive
 
 framework as (
-    select * from {{ ref('framework') }}
+    select * from {{ ref('stg_config__framework') }}
 ),
 
 closure as (

@@ -5,11 +5,11 @@
 with recursive
 
 framework as (
-    select * from {{ ref('framework') }}
+    select * from {{ ref('stg_config__framework') }}
 ),
 
 methodology as (
-    select * from {{ ref('methodology') }}
+    select * from {{ ref('stg_config__methodology') }}
 ),
 
 weighted_nodes as (

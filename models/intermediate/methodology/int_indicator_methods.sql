@@ -6,15 +6,15 @@
 with
 
 indicators as (
-    select * from {{ ref('indicators') }}
+    select * from {{ ref('stg_config__indicators') }}
 ),
 
 methodology as (
-    select * from {{ ref('methodology') }}
+    select * from {{ ref('stg_config__methodology') }}
 ),
 
 goalposts as (
-    select * from {{ ref('goalposts') }}
+    select * from {{ ref('stg_config__goalposts') }}
 ),
 
 framework_tree as (

@@ -4,7 +4,7 @@
 with
 
 methodology as (
-    select * from {{ ref('methodology') }}
+    select * from {{ ref('stg_config__methodology') }}
 ),
 
 indicator_methods as (
@@ -12,7 +12,7 @@ indicator_methods as (
 ),
 
 framework as (
-    select * from {{ ref('framework') }}
+    select * from {{ ref('stg_config__framework') }}
 ),
 
 framework_tree as (
@@ -20,7 +20,7 @@ framework_tree as (
 ),
 
 class_cutoffs as (
-    select * from {{ ref('class_cutoffs') }}
+    select * from {{ ref('stg_config__class_cutoffs') }}
 ),
 
 imputation_steps as (

@@ -1,4 +1,4 @@
--- depends_on: {{ ref('framework') }}
+-- depends_on: {{ ref('stg_config__framework') }}
 {{
     config(
         materialized='incremental',

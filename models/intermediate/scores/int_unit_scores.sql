@@ -32,7 +32,7 @@ evaluation_years as (
 ),
 
 class_cutoffs as (
-    select * from {{ ref('class_cutoffs') }}
+    select * from {{ ref('stg_config__class_cutoffs') }}
 ),
 
 totals as (

@@ -8,7 +8,7 @@ units_by_year as (
 ),
 
 unit_changes as (
-    select * from {{ ref('unit_changes') }}
+    select * from {{ ref('stg_config__unit_changes') }}
 ),
 
 previous_year_units as (

@@ -6,7 +6,7 @@ evaluation_years as (
 ),
 
 units as (
-    select * from {{ ref('units') }}
+    select * from {{ ref('stg_config__units') }}
 ),
 
 final as (
@@ -16,6 +16,7 @@ final as (
         evaluation_years.methodology_version,
         cast(units.unit_code as varchar) as unit_code,
         units.unit_name,
+        units.unit_name_pinyin,
         units.unit_kind,
         cast(units.group_code as varchar) as group_code,
         units.group_name
