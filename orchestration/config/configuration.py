@@ -56,6 +56,14 @@ class MethodologyVersion:
     outlier_winsorise_max: int
     class_scheme: str
     rank_ties: str
+    normalised_lower: float | None
+    normalised_upper: float | None
+    zscore_mean: float | None
+    zscore_sd: float | None
+    rank_scale: str | None
+    normalisation_ties: str | None
+    outlier_log_transform: str | None
+    outlier_winsorisation: str | None
     description: str | None
 
     def covers(self, evaluation_year: int) -> bool:
@@ -83,6 +91,8 @@ class Configuration:
     class_cutoffs: pl.DataFrame
     award_rules: pl.DataFrame
     published_results: pl.DataFrame
+    uncertainty: pl.DataFrame
+    uncertainty_alternatives: pl.DataFrame
     source: str = ""
 
     # -- loading --------------------------------------------------------------------------
