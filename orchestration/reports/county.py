@@ -89,7 +89,7 @@ def _indicator_entry(r: dict) -> dict:
         "value": rounded(r["indicator_value"], 4),
         "normalised": rounded(r["normalised_value"], 4),
         "points": rounded(r["indicator_points"], 4),
-        "max": r["max_points"],
+        "max": rounded(r["max_points"], 4),
         "share": rounded(r["share_of_max"], 4),
         "peer_share": rounded(r["peer_share_of_max"], 4),
         "rank": r["indicator_rank"],
@@ -116,9 +116,15 @@ def _indicators(data: MartData) -> dict[Key, list]:
 
 
 def _cutoff_points(data: MartData) -> dict[int, dict[str, float]]:
-    """Per year: class code -> its cut-off in points (the mean moves relative cut-offs)."""
-    means = dict(data.summary.select("evaluation_year", "mean_score").iter_rows())
-    return {year: data.methodology(year).cutoff_points(means.get(year)) for year in data.years}
+    """Per year: class code -> its cut-off in points (relative cut-offs move with the year's
+    mean total, taken unrounded from the scores)."""
+    means = dict(
+        data.scores.group_by("evaluation_year").agg(pl.col("total_points").mean()).iter_rows()
+    )
+    return {
+        year: clean_nested(data.methodology(year).cutoff_points(means.get(year)))
+        for year in data.years
+    }
 
 
 def county_lookups(data: MartData) -> CountyLookups:
@@ -180,18 +186,20 @@ def history_entry(data: MartData, look: CountyLookups, key: Key) -> dict:
         "score_change": move.get("score_change"),
         "rank_change": move.get("rank_change"),
         "previous_class": move.get("previous_class"),
-        "indicators": look.indicators.get(key, []),
-        "contributions": look.contributions.get(key, []),
-        "cutoffs": look.cutoff_points.get(year, {}),
         "next_class": _next_class(score),
     }
+    # the lookups' rows are rounded once, when the lookups are built
+    entry = clean_nested(entry)
+    entry["indicators"] = look.indicators.get(key, [])
+    entry["contributions"] = look.contributions.get(key, [])
+    entry["cutoffs"] = look.cutoff_points.get(year, {})
     gaps = look.class_gaps.get(key)
     if gaps:
         entry["class_gaps"] = sorted(gaps, key=lambda row: row.get("closing_order") or 0)
     uncertainty = look.uncertainty.get(key)
     if uncertainty:
         entry["uncertainty"] = uncertainty[0]
-    return clean_nested(entry)
+    return entry
 
 
 def county_payload(data: MartData, look: CountyLookups, code: str) -> dict:

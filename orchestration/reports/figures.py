@@ -1,5 +1,5 @@
 """Figures the pages show beyond the mart's rows: each indicator's contribution to a county's
-change, its distance to the next class, how it stands against its class peers.
+change, how it stands against its class peers, and each county's lineage over the years.
 
 When the mart publishes the engine's contributions (`county_change_contributions`) the reports
 prefer them; the computation here is the fallback for a mart without them and is kept simple

@@ -114,3 +114,25 @@ def test_box_says_which_checks_failed(
         expected_failed,
     )
     assert result == expected
+
+
+def test_box_falls_back_to_the_publication_log(
+    demo_warehouse: Path, report_mart: Path, tmp_path: Path
+) -> None:
+    """A mart published before the gate recorded its verdicts shows the status the publication
+    log kept, and when the year was published."""
+    mart_db = copy_mart(report_mart, tmp_path / "mart")
+    with duckdb.connect(str(mart_db)) as con:
+        con.execute("drop table data_quality_status")
+        con.execute("drop table if exists data_quality_checks")
+        (published_at,) = con.execute(
+            "select max(published_at) from publication_log where evaluation_year = 2023"
+        ).fetchone()
+    page = leap_report(demo_warehouse, mart_db, tmp_path) / "site" / "year" / "2023.html"
+    box = re.search(r'id="data-quality">(.*?)</div>', page.read_text(encoding="utf-8"), re.S)[1]
+    result = as_text(box)
+    expected = (
+        "数据质量状态 Data-quality status : 全部通过 passed · 发布时间 Published at "
+        f"{str(published_at)[:16]} UTC"
+    )
+    assert result == expected

@@ -8,6 +8,8 @@
   var CLASS_COLORS = { A: "#2e7d32", B: "#1565c0", C: "#ef6c00" };
   var UP = "#2e7d32", DOWN = "#c62828", PEER = "#9e9e9e", MAIN = "#1565c0";
   var charts = {};
+  /* Loaded for print (how the PDFs are made): charts as SVG, which prints as sharp vectors. */
+  var PRINTING = window.matchMedia("print").matches;
   var state = { lang: "zh", data: null, year: null };
 
   function t(zh, en) { return state.lang === "en" ? en : zh; }
@@ -108,7 +110,7 @@
     if (old) { old.remove(); }
     var chart = charts[name];
     if (!chart) {
-      chart = window.echarts.init(node, null, { renderer: "canvas" });
+      chart = window.echarts.init(node, null, { renderer: PRINTING ? "svg" : "canvas" });
       charts[name] = chart;
     }
     option.animation = false;
