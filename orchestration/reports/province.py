@@ -50,7 +50,6 @@ def labels(method: YearMethodology) -> dict[str, list[dict]]:
         ],
         "cutoffs": [{"class": c.class_code, "min": c.min_score} for c in method.cutoffs],
         "version": method.version,
-        "relative_classes": method.relative_classes,
     }
 
 
