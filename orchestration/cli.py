@@ -6,6 +6,8 @@
     leap demo --inbox DIR          write the demo submissions
     leap summary                   print the province summary of the published mart
     leap report [--out DIR]        regenerate the report site and the Excel lists from the mart
+    leap report --pdf [--year Y]   ... and print one PDF per county and one for the province
+    leap docs                      build dbt's documentation site into warehouse/dbt_docs
 """
 
 from __future__ import annotations
@@ -161,6 +163,15 @@ def main(argv: list[str] | None = None) -> int:
                         help="site folder (default: warehouse/reports/site)")
     report.add_argument("--excel-out", type=lambda text: Path(text).resolve(), default=None,
                         help="Excel folder (default: warehouse/reports/excel)")
+    report.add_argument("--pdf", action="store_true",
+                        help="also print one PDF per county and one for the province")
+    report.add_argument("--pdf-out", type=lambda text: Path(text).resolve(), default=None,
+                        help="PDF folder (default: warehouse/reports/pdf)")
+    report.add_argument("--year", type=int, default=None,
+                        help="evaluation year of the PDFs (default: the latest published)")
+    docs = commands.add_parser("docs", help="build dbt's documentation site (works offline)")
+    docs.add_argument("--out", type=lambda text: Path(text).resolve(), default=None,
+                      help="site folder (default: warehouse/dbt_docs)")
     args = parser.parse_args(argv)
 
     os.chdir(PROJECT_ROOT)
@@ -180,12 +191,27 @@ def main(argv: list[str] | None = None) -> int:
         print_summary()
         return 0
     if args.command == "report":
-        from orchestration.reports import build_reports
+        from orchestration import reports
 
-        summary = build_reports(site_dir=args.out, excel_dir=args.excel_out)
+        paths = current_paths()
+        summary = reports.build_reports(
+            mart_db=paths.mart_db,
+            site_dir=args.out or reports.default_site_dir(paths),
+            excel_dir=args.excel_out or reports.default_excel_dir(paths),
+            pdf_dir=(args.pdf_out or reports.default_pdf_dir(paths)) if args.pdf else None,
+            pdf_year=args.year,
+        )
+        pdfs = f"; {len(summary.pdf.files)} PDFs in {summary.pdf.out_dir}" if summary.pdf else ""
         print(f"report site: {summary.site.out_dir / 'index.html'} "
               f"({summary.site.province_pages} province and {summary.site.county_pages} county "
-              f"pages); {len(summary.excel_files)} Excel files in {summary.seconds:.1f} s")
+              f"pages); {len(summary.excel_files)} Excel files{pdfs} in {summary.seconds:.1f} s")
+        return 0
+    if args.command == "docs":
+        from orchestration.reports import build_docs
+
+        docs_summary = build_docs(current_paths(), args.out)
+        print(f"dbt documentation: {docs_summary.index} ({docs_summary.models} models) "
+              f"in {docs_summary.seconds:.1f} s; open it in a browser (works offline)")
         return 0
     return 2
 

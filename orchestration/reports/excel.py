@@ -17,6 +17,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from orchestration.reports.mart import MartData
+from orchestration.reports.methodology import YearMethodology
 
 PROVINCE = "河北省"
 TITLE_FONT = Font(name="SimHei", size=14, bold=True)
@@ -44,8 +45,8 @@ class Column:
     number_format: str | None = None
 
 
-def ranking_columns(data: MartData) -> list[Column]:
-    """Columns of the ranking sheet: identity, total and class, dimensions, moves."""
+def ranking_columns(method: YearMethodology) -> list[Column]:
+    """Columns of the ranking sheet: identity, total and class, the year's dimensions, moves."""
     return [
         Column("全省排名", "province_rank", 9),
         Column("行政区划代码", "county_code", 13),
@@ -54,10 +55,7 @@ def ranking_columns(data: MartData) -> list[Column]:
         Column("所属市", "city_name", 11),
         Column("总分", "total_points", 9, POINTS_FORMAT),
         Column("类别", "class", 7),
-        *[
-            Column(d.name_zh, f"points_{d.code.lower()}", 10, POINTS_FORMAT)
-            for d in data.dimensions
-        ],
+        *[Column(d.name_zh, d.column, 10, POINTS_FORMAT) for d in method.dimensions],
         Column("市内排名", "city_rank", 9),
         Column("上年排名", "previous_rank", 9),
         Column("位次变化", "rank_change", 9, SIGNED_INT_FORMAT),
@@ -68,8 +66,9 @@ def ranking_columns(data: MartData) -> list[Column]:
     ]
 
 
-def indicator_columns(data: MartData) -> list[Column]:
-    """Columns of the indicator-points sheet: identity, then the points of every indicator."""
+def indicator_columns(method: YearMethodology) -> list[Column]:
+    """Columns of the indicator-points sheet: identity, then the points of the year's
+    indicators."""
     return [
         Column("全省排名", "province_rank", 9),
         Column("行政区划代码", "county_code", 13),
@@ -77,9 +76,8 @@ def indicator_columns(data: MartData) -> list[Column]:
         Column("所属市", "city_name", 11),
         Column("总分", "total_points", 9, POINTS_FORMAT),
         *[
-            Column(f"{i.code} {i.name_zh}（{i.max_points:g}分）", f"points_{i.code.lower()}", 12,
-                   POINTS_FORMAT)
-            for i in data.indicators
+            Column(f"{i.code} {i.name_zh}（{i.max_points:g}分）", i.column, 12, POINTS_FORMAT)
+            for i in method.indicators
         ],
     ]
 
@@ -106,13 +104,19 @@ def ranking_rows(data: MartData, year: int) -> pl.DataFrame:
     if "county_name_pinyin" not in scores.columns:
         scores = scores.with_columns(
             pl.struct("county_code", "county_name")
-            .map_elements(lambda r: data.name_pinyin(r["county_code"], r["county_name"]),
-                          return_dtype=pl.Utf8)
+            .map_elements(
+                lambda r: data.name_pinyin(r["county_code"], r["county_name"]), return_dtype=pl.Utf8
+            )
             .alias("county_name_pinyin")
         )
     moves = data.transitions.filter(pl.col("evaluation_year") == year).select(
-        "county_code", "previous_rank", "rank_change", "previous_total_points", "score_change",
-        "previous_class", "class_transition",
+        "county_code",
+        "previous_rank",
+        "rank_change",
+        "previous_total_points",
+        "score_change",
+        "previous_class",
+        "class_transition",
     )
     return scores.join(moves, on="county_code", how="left").sort("province_rank", "county_code")
 
@@ -125,7 +129,8 @@ def indicator_rows(data: MartData, year: int) -> pl.DataFrame:
         .pivot(on="column", index="county_code", values="indicator_points")
     )
     scores = data.scores.filter(pl.col("evaluation_year") == year).select(
-        "county_code", "county_name", "city_name", "total_points", "province_rank")
+        "county_code", "county_name", "city_name", "total_points", "province_rank"
+    )
     return scores.join(wide, on="county_code", how="left").sort("province_rank", "county_code")
 
 
@@ -136,8 +141,10 @@ def award_rows(data: MartData, year: int) -> pl.DataFrame:
         return pl.DataFrame()
     return (
         awards.filter(pl.col("evaluation_year") == year)
-        .sort(["amount_wan_yuan", "province_rank", "county_code", "rule_code"],
-              descending=[True, False, False, False])
+        .sort(
+            ["amount_wan_yuan", "province_rank", "county_code", "rule_code"],
+            descending=[True, False, False, False],
+        )
         .with_row_index("row_number", offset=1)
     )
 
@@ -145,16 +152,25 @@ def award_rows(data: MartData, year: int) -> pl.DataFrame:
 def add_styles(workbook: Workbook) -> None:
     """Named cell styles, set per cell by name (much faster than setting fonts and borders
     cell by cell): `header`, `body`, `body_center` and one `body_<format>` per number format."""
-    header = NamedStyle("header", font=HEADER_FONT, fill=HEADER_FILL, alignment=CENTER,
-                        border=BORDER)
+    header = NamedStyle(
+        "header", font=HEADER_FONT, fill=HEADER_FILL, alignment=CENTER, border=BORDER
+    )
     workbook.add_named_style(header)
     workbook.add_named_style(NamedStyle("body", font=BODY_FONT, border=BORDER))
-    workbook.add_named_style(NamedStyle("body_center", font=BODY_FONT, border=BORDER,
-                                        alignment=Alignment(horizontal="center")))
+    workbook.add_named_style(
+        NamedStyle(
+            "body_center", font=BODY_FONT, border=BORDER, alignment=Alignment(horizontal="center")
+        )
+    )
     for number_format in NUMBER_FORMATS:
-        workbook.add_named_style(NamedStyle(
-            _style_name(number_format), font=BODY_FONT, border=BORDER,
-            number_format=number_format))
+        workbook.add_named_style(
+            NamedStyle(
+                _style_name(number_format),
+                font=BODY_FONT,
+                border=BORDER,
+                number_format=number_format,
+            )
+        )
 
 
 def _style_name(number_format: str) -> str:
@@ -166,8 +182,13 @@ def _cell_value(value: Any) -> Any:
 
 
 def write_sheet(
-    sheet: Worksheet, title: str, subtitle: str, columns: list[Column], rows: list[dict],
-    *, freeze_column: int = 4,
+    sheet: Worksheet,
+    title: str,
+    subtitle: str,
+    columns: list[Column],
+    rows: list[dict],
+    *,
+    freeze_column: int = 4,
 ) -> int:
     """Title, subtitle, header and rows into a sheet; returns the last row written."""
     last_column = get_column_letter(len(columns))
@@ -217,10 +238,13 @@ def _save(workbook: Workbook, path: Path) -> None:
 def ranking_workbook(data: MartData, year: int, path: Path) -> Path:
     """The year's ranking list (and, on a second sheet, the points of every indicator)."""
     rows = ranking_rows(data, year)
-    data_year = rows["data_year"][0] if rows.height else year - 1
-    cutoffs = "，".join(
-        f"{c.class_code}类 ≥ {c.min_score:g} 分" for c in data.cutoffs if c.min_score > 0
+    method = data.methodology(year)
+    classes = "，".join(
+        f"{c.class_code}类 ≥ {method.score_text(c.min_score, 'zh')}"
+        for c in method.cutoffs
+        if c.min_score > 0
     )
+    lowest = method.cutoffs[-1].class_code if method.cutoffs else ""
     workbook = Workbook()
     add_styles(workbook)
     sheet = workbook.active
@@ -228,16 +252,17 @@ def ranking_workbook(data: MartData, year: int, path: Path) -> Path:
     write_sheet(
         sheet,
         f"{year}年度{PROVINCE}县域科技创新能力评价结果",
-        f"（{data_year}年统计数据；共{rows.height}个县（市、区）；{cutoffs}，其余为C类）",
-        ranking_columns(data),
+        f"（{method.data_year}年统计数据；共{rows.height}个县（市、区）；{classes}，"
+        f"其余为{lowest}类）",
+        ranking_columns(method),
         rows.to_dicts(),
     )
     indicators = workbook.create_sheet("指标得分")
     write_sheet(
         indicators,
         f"{year}年度{PROVINCE}县域科技创新能力评价指标得分",
-        f"（{data_year}年统计数据；单位：分）",
-        indicator_columns(data),
+        f"（{method.data_year}年统计数据；单位：分）",
+        indicator_columns(method),
         indicator_rows(data, year).to_dicts(),
     )
     _save(workbook, path)
@@ -263,8 +288,9 @@ def awards_workbook(data: MartData, year: int, path: Path) -> Path:
     )
     total_row = last + 1
     sheet.cell(row=total_row, column=1, value="合计").style = "header"
-    sheet.merge_cells(start_row=total_row, start_column=1, end_row=total_row,
-                      end_column=len(AWARD_COLUMNS) - 1)
+    sheet.merge_cells(
+        start_row=total_row, start_column=1, end_row=total_row, end_column=len(AWARD_COLUMNS) - 1
+    )
     amount = sheet.cell(row=total_row, column=len(AWARD_COLUMNS), value=total)
     amount.style = "header"
     amount.number_format = AMOUNT_FORMAT

@@ -1,5 +1,5 @@
 """Figures the pages show beyond the mart's rows: each indicator's contribution to a county's
-change, its distance to the next class, how it stands against its class peers.
+change, how it stands against its class peers, and each county's lineage over the years.
 
 When the mart publishes the engine's contributions (`county_change_contributions`) the reports
 prefer them; the computation here is the fallback for a mart without them and is kept simple
@@ -8,7 +8,7 @@ enough to be checked by hand.
 
 import polars as pl
 
-from orchestration.reports.mart import Cutoff, MartData
+from orchestration.reports.mart import MartData
 
 STRENGTHS_SHOWN = 3
 
@@ -17,19 +17,20 @@ def computed_contributions(data: MartData) -> pl.DataFrame:
     """Per evaluation year, county and indicator: the change of the indicator's points since
     the previous year (of the county's predecessor, after a division change). The parts add up
     to the county's `score_change`, because the total is the sum of the indicator points."""
-    points = data.indicator_points.select("evaluation_year", "county_code", "indicator_code",
-                                          "indicator_points")
+    points = data.indicator_points.select(
+        "evaluation_year", "county_code", "indicator_code", "indicator_points"
+    )
     moves = data.transitions.filter(pl.col("previous_county_code").is_not_null()).select(
         "evaluation_year", "county_code", "previous_county_code"
     )
-    previous = points.rename({"county_code": "previous_county_code",
-                              "indicator_points": "previous_points"}).with_columns(
-        (pl.col("evaluation_year") + 1).alias("evaluation_year")
-    )
+    previous = points.rename(
+        {"county_code": "previous_county_code", "indicator_points": "previous_points"}
+    ).with_columns((pl.col("evaluation_year") + 1).alias("evaluation_year"))
     return (
         moves.join(points, on=["evaluation_year", "county_code"], how="inner")
-        .join(previous, on=["evaluation_year", "previous_county_code", "indicator_code"],
-              how="inner")
+        .join(
+            previous, on=["evaluation_year", "previous_county_code", "indicator_code"], how="inner"
+        )
         .select(
             "evaluation_year",
             "county_code",
@@ -50,20 +51,17 @@ def score_contributions(data: MartData) -> pl.DataFrame:
     return computed_contributions(data)
 
 
-def next_cutoff(total_points: float, cutoffs: tuple[Cutoff, ...]) -> Cutoff | None:
-    """The lowest class cut-off above a total (None for a county in the best class)."""
-    above = [cutoff for cutoff in cutoffs if cutoff.min_score > total_points]
-    return min(above, key=lambda cutoff: cutoff.min_score) if above else None
-
-
 def peer_means(data: MartData) -> pl.DataFrame:
     """Per evaluation year and class: the mean points of every dimension and indicator of the
     class's counties (a county's class peers), and how many counties the class has."""
     point_columns = [c for c in data.scores.columns if c.startswith("points_")]
     return (
         data.scores.group_by("evaluation_year", "class")
-        .agg(pl.len().alias("peers"), *[pl.col(c).mean() for c in point_columns],
-             pl.col("total_points").mean())
+        .agg(
+            pl.len().alias("peers"),
+            *[pl.col(c).mean() for c in point_columns],
+            pl.col("total_points").mean(),
+        )
         .sort("evaluation_year", "class")
     )
 
@@ -76,19 +74,26 @@ def indicator_standing(data: MartData) -> pl.DataFrame:
         data.scores.select("evaluation_year", "county_code", "class"),
         on=["evaluation_year", "county_code"],
         how="inner",
-    ).with_columns(
-        (pl.col("indicator_points") / pl.col("max_points")).alias("share_of_max")
-    )
+    ).with_columns((pl.col("indicator_points") / pl.col("max_points")).alias("share_of_max"))
     standing = points.with_columns(
-        pl.col("share_of_max").mean().over("evaluation_year", "class", "indicator_code")
+        pl.col("share_of_max")
+        .mean()
+        .over("evaluation_year", "class", "indicator_code")
         .alias("peer_share_of_max"),
-        pl.col("indicator_points").rank(method="min", descending=True)
-        .over("evaluation_year", "indicator_code").cast(pl.Int32).alias("indicator_rank"),
+        pl.col("indicator_points")
+        .rank(method="min", descending=True)
+        .over("evaluation_year", "indicator_code")
+        .cast(pl.Int32)
+        .alias("indicator_rank"),
     ).with_columns((pl.col("share_of_max") - pl.col("peer_share_of_max")).alias("lead_over_peers"))
-    lead_order = pl.col("lead_over_peers").rank(method="ordinal", descending=True).over(
-        "evaluation_year", "county_code")
-    gap_order = pl.col("lead_over_peers").rank(method="ordinal").over(
-        "evaluation_year", "county_code")
+    lead_order = (
+        pl.col("lead_over_peers")
+        .rank(method="ordinal", descending=True)
+        .over("evaluation_year", "county_code")
+    )
+    gap_order = (
+        pl.col("lead_over_peers").rank(method="ordinal").over("evaluation_year", "county_code")
+    )
     return standing.with_columns(
         pl.when((lead_order <= STRENGTHS_SHOWN) & (pl.col("lead_over_peers") > 0))
         .then(pl.lit("strength"))

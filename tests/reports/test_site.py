@@ -10,9 +10,9 @@ from pathlib import Path
 import duckdb
 
 from tests.conftest import PROJECT_ROOT
+from tests.reports.conftest import open_page
 
 SCREENSHOTS_FOR_PEOPLE = PROJECT_ROOT / "warehouse" / "reports" / "screenshots"
-VIEWPORT = {"width": 1280, "height": 1000}
 CHART_STATE = """els => els.map(e => {
     const canvas = e.querySelector('canvas');
     let inked = 0;
@@ -25,29 +25,17 @@ CHART_STATE = """els => els.map(e => {
 })"""
 
 
-def open_page(browser, path: Path):
-    """A loaded page and the problems it reported: console errors and warnings, uncaught
-    exceptions, failed requests and any request that leaves the site's folder."""
-    page = browser.new_page(viewport=VIEWPORT)
-    problems: list[str] = []
-    page.on("console", lambda message: problems.append(f"console {message.type}: {message.text}")
-            if message.type in {"error", "warning"} else None)
-    page.on("pageerror", lambda error: problems.append(f"uncaught: {error}"))
-    page.on("requestfailed", lambda request: problems.append(f"request failed: {request.url}"))
-    page.on("request", lambda request: problems.append(f"network: {request.url}")
-            if not request.url.startswith(("file:", "data:")) else None)
-    page.goto(path.as_uri())
-    page.wait_for_selector("body[data-charts-ready='1']", timeout=20_000)
-    return page, problems
-
-
 def sample_pages(site: Path, mart: duckdb.DuckDBPyConnection) -> list[tuple[str, Path, set[str]]]:
     """(label, page, charts allowed to be empty): the index, the first and a later year, and
     counties: the best, a re-coded one, an abolished one and one with an award."""
-    best = mart.execute("select county_code from county_scores where evaluation_year = 2024 "
-                        "order by province_rank limit 1").fetchone()[0]
-    awarded = mart.execute("select county_code from awards where evaluation_year = 2024 "
-                           "order by amount_wan_yuan desc, county_code limit 1").fetchone()[0]
+    best = mart.execute(
+        "select county_code from county_scores where evaluation_year = 2024 "
+        "order by province_rank limit 1"
+    ).fetchone()[0]
+    awarded = mart.execute(
+        "select county_code from awards where evaluation_year = 2024 "
+        "order by amount_wan_yuan desc, county_code limit 1"
+    ).fetchone()[0]
     return [
         ("index", site / "index.html", set()),
         ("year_2018", site / "year" / "2018.html", {"transitionFlow"}),
@@ -63,10 +51,15 @@ def test_one_command_writes_a_page_per_year_and_county(
     reports_dir: Path, mart: duckdb.DuckDBPyConnection
 ) -> None:
     site = reports_dir / "site"
-    years = [row[0] for row in mart.execute(
-        "select distinct evaluation_year from county_scores order by 1").fetchall()]
-    counties = {row[0] for row in mart.execute(
-        "select distinct county_code from county_scores").fetchall()}
+    years = [
+        row[0]
+        for row in mart.execute(
+            "select distinct evaluation_year from county_scores order by 1"
+        ).fetchall()
+    ]
+    counties = {
+        row[0] for row in mart.execute("select distinct county_code from county_scores").fetchall()
+    }
     result = (
         sorted(path.stem for path in (site / "year").glob("*.html")),
         {path.stem for path in (site / "county").glob("*.html")},
@@ -84,8 +77,11 @@ def test_pages_need_nothing_from_the_network(reports_dir: Path) -> None:
         text = page.read_text(encoding="utf-8")
         references = re.findall(r'(?:src|href)="([^"#]+)"', text)
         remote = [ref for ref in references if re.match(r"^[a-z]+://", ref) or ref.startswith("//")]
-        missing = [ref for ref in references
-                   if not ref.startswith("data:") and not (page.parent / ref).resolve().exists()]
+        missing = [
+            ref
+            for ref in references
+            if not ref.startswith("data:") and not (page.parent / ref).resolve().exists()
+        ]
         assert (remote, missing) == ([], []), page
 
 
@@ -101,7 +97,8 @@ def test_pages_load_without_console_errors_and_draw_their_charts(
         page.screenshot(path=str(shots / f"{label}_top.png"))
         page.close()
         undrawn = [
-            chart["name"] for chart in charts
+            chart["name"]
+            for chart in charts
             if not (chart["width"] > 0 and chart["height"] > 0 and chart["inked"] > 0)
             and not (chart["empty"] and chart["name"] in may_be_empty)
         ]
@@ -123,15 +120,23 @@ def test_ranking_table_sorts_and_filters(
     visible_city = page.locator(f"{rows}:not([hidden])").count()
     page.fill(".table-search", "")
     page.click("table.ranking thead th:nth-child(4)")  # total points, ascending
-    totals = [float(v) for v in page.eval_on_selector_all(
-        f"{rows} td:nth-child(4)", "tds => tds.map(td => td.dataset.v)")]
+    totals = [
+        float(v)
+        for v in page.eval_on_selector_all(
+            f"{rows} td:nth-child(4)", "tds => tds.map(td => td.dataset.v)"
+        )
+    ]
     page.close()
     (units, city_units) = mart.execute("""
         select count(*), count(*) filter (where city_name = '石家庄市')
         from county_scores where evaluation_year = 2024
     """).fetchone()
     assert (all_rows, visible_city, totals == sorted(totals), problems) == (
-        units, city_units, True, [])
+        units,
+        city_units,
+        True,
+        [],
+    )
 
 
 def test_language_toggle_shows_english(reports_dir: Path, browser) -> None:
@@ -150,6 +155,10 @@ def test_main_job_regenerates_the_reports(demo_warehouse: Path) -> None:
         (demo_warehouse / "reports" / "site" / "index.html").exists(),
         sorted(path.name for path in (demo_warehouse / "reports" / "excel").glob("*.xlsx")),
     )
-    expected = (True, sorted(
-        f"{kind}_{year}.xlsx" for kind in ("awards", "ranking") for year in range(2018, 2025)))
+    expected = (
+        True,
+        sorted(
+            f"{kind}_{year}.xlsx" for kind in ("awards", "ranking") for year in range(2018, 2025)
+        ),
+    )
     assert result == expected

@@ -20,7 +20,7 @@ def report_site(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
     """The report site (every year and county) and this year's Excel lists, from the mart."""
     year = int(context.partition_key)
     paths = current_paths()
-    data = load_mart(paths.mart_db, paths.dataset_dir)
+    data = load_mart(paths.mart_db)
     site = build_site(data, default_site_dir(paths))
     # the next year's lists compare with this year, so they change with it too
     years = [candidate for candidate in (year, year + 1) if candidate in data.years]

@@ -8,6 +8,8 @@
   var CLASS_COLORS = { A: "#2e7d32", B: "#1565c0", C: "#ef6c00" };
   var UP = "#2e7d32", DOWN = "#c62828", PEER = "#9e9e9e", MAIN = "#1565c0";
   var charts = {};
+  /* Loaded for print (how the PDFs are made): charts as SVG, which prints as sharp vectors. */
+  var PRINTING = window.matchMedia("print").matches;
   var state = { lang: "zh", data: null, year: null };
 
   function t(zh, en) { return state.lang === "en" ? en : zh; }
@@ -108,7 +110,7 @@
     if (old) { old.remove(); }
     var chart = charts[name];
     if (!chart) {
-      chart = window.echarts.init(node, null, { renderer: "canvas" });
+      chart = window.echarts.init(node, null, { renderer: PRINTING ? "svg" : "canvas" });
       charts[name] = chart;
     }
     option.animation = false;
@@ -207,13 +209,13 @@
     return found.length ? found[0] : data.history[data.history.length - 1];
   }
 
-  function indicatorUnit(data, code) {
-    var found = data.labels.indicators.filter(function (i) { return i.code === code; });
+  function indicatorUnit(labels, code) {
+    var found = labels.indicators.filter(function (i) { return i.code === code; });
     return found.length && found[0].unit ? " " + found[0].unit : "";
   }
 
-  function indicatorLabel(data, code) {
-    var found = data.labels.indicators.filter(function (i) { return i.code === code; });
+  function indicatorLabel(labels, code) {
+    var found = labels.indicators.filter(function (i) { return i.code === code; });
     return found.length ? code + " " + label(found[0]) : code;
   }
 
@@ -239,35 +241,47 @@
     }).join("");
   }
 
+  function cutoffSeries(history) {
+    /* Each class's cut-off in points, year by year: a methodology change moves it. */
+    var codes = [];
+    history.forEach(function (e) {
+      Object.keys(e.cutoffs || {}).forEach(function (code) {
+        if (e.cutoffs[code] > 0 && codes.indexOf(code) < 0) { codes.push(code); }
+      });
+    });
+    return codes.map(function (code) {
+      return {
+        name: code + " ≥", type: "line", step: "middle", symbol: "none", silent: true,
+        lineStyle: { type: "dashed", color: "#888", width: 1 }, itemStyle: { color: "#888" },
+        endLabel: { show: true, color: "#555", formatter: function (p) { return code + " ≥ " + fmt(p.value, 0); } },
+        data: history.map(function (e) { var v = (e.cutoffs || {})[code]; return v > 0 ? v : null; })
+      };
+    });
+  }
+
   function renderHistory(data) {
     var history = data.history;
-    var cutoffs = data.labels.cutoffs.filter(function (c) { return c.min > 0; });
+    var total = t("总分", "Total points"), rank = t("全省排名", "Province rank");
     draw("scoreHistory", {
-      tooltip: { trigger: "axis" }, legend: { top: 0 },
+      tooltip: { trigger: "axis" }, legend: { top: 0, data: [total, rank] },
       grid: { left: 50, right: 55, top: 40, bottom: 30 },
       xAxis: { type: "category", data: history.map(function (e) { return String(e.year); }) },
       yAxis: [{ type: "value", name: t("总分", "Points"), min: function (v) { return Math.max(0, Math.floor(v.min / 10) * 10 - 10); }, max: 100 },
               { type: "value", name: t("全省排名", "Rank"), inverse: true, min: 1, splitLine: { show: false } }],
       series: [{
-        name: t("总分", "Total points"), type: "line", symbolSize: 9, itemStyle: { color: MAIN },
+        name: total, type: "line", symbolSize: 9, itemStyle: { color: MAIN },
         label: { show: true, formatter: function (p) { return fmt(p.value, 1); } },
-        data: history.map(function (e) { return { value: e.total, itemStyle: { color: CLASS_COLORS[e["class"]] } }; }),
-        markLine: {
-          symbol: "none", lineStyle: { type: "dashed", color: "#888" },
-          data: cutoffs.map(function (c) {
-            return { yAxis: c.min, label: { position: "insideStartTop", formatter: c["class"] + " ≥ " + c.min } };
-          })
-        }
+        data: history.map(function (e) { return { value: e.total, itemStyle: { color: CLASS_COLORS[e["class"]] } }; })
       }, {
-        name: t("全省排名", "Province rank"), type: "line", yAxisIndex: 1, symbol: "rect", symbolSize: 7,
+        name: rank, type: "line", yAxisIndex: 1, symbol: "rect", symbolSize: 7,
         lineStyle: { type: "dotted" }, itemStyle: { color: "#6a1b9a" },
         data: history.map(function (e) { return e.rank; })
-      }]
+      }].concat(cutoffSeries(history))
     });
   }
 
-  function renderProfile(data, entry) {
-    var dims = data.labels.dimensions;
+  function renderProfile(labels, entry) {
+    var dims = labels.dimensions;
     var share = function (value, dim) { return value === null || value === undefined ? null : Math.round(1000 * value / dim.max) / 10; };
     draw("dimensionProfile", {
       tooltip: {}, legend: { top: 0 },
@@ -295,14 +309,14 @@
       '</th><th class="n">' + fmt(entry.peers.total) + '</th><th class="n">' + signed(entry.total - entry.peers.total) + "</th></tr></tfoot></table>";
   }
 
-  function renderIndicators(data, entry) {
+  function renderIndicators(labels, entry) {
     var rows = entry.indicators;
     if (!rows.length) {
       empty("indicatorBars", t("没有指标数据。", "No indicator data."));
       el("[data-indicator-table]").innerHTML = "";
       return;
     }
-    var names = rows.map(function (r) { return indicatorLabel(data, r.code); });
+    var names = rows.map(function (r) { return indicatorLabel(labels, r.code); });
     draw("indicatorBars", {
       tooltip: { trigger: "axis", axisPointer: { type: "shadow" } }, legend: { top: 0 },
       grid: { left: 10, right: 30, top: 30, bottom: 20, containLabel: true },
@@ -323,7 +337,7 @@
       var tag = r.standing === "strength" ? '<span class="tag strength">' + t("优势", "strength") + "</span>" :
         r.standing === "weakness" ? '<span class="tag weakness">' + t("短板", "weakness") + "</span>" : "";
       if (r.missing) { tag += ' <span class="tag missing">' + t("缺失", "missing") + "</span>"; }
-      return "<tr><td>" + esc(indicatorLabel(data, r.code)) + '</td><td class="n">' + fmt(r.value, 3) + esc(indicatorUnit(data, r.code)) + '</td><td class="n">' +
+      return "<tr><td>" + esc(indicatorLabel(labels, r.code)) + '</td><td class="n">' + fmt(r.value, 3) + esc(indicatorUnit(labels, r.code)) + '</td><td class="n">' +
         fmt(r.points) + " / " + r.max + '</td><td class="n">' + fmt(100 * r.share, 1) + '%</td><td class="n">' + fmt(100 * r.peer_share, 1) +
         '%</td><td class="n">' + r.rank + "</td><td>" + tag + '</td><td class="source">' + esc(r.source || "") + "</td></tr>";
     }).join("");
@@ -333,7 +347,7 @@
       "</th></tr></thead><tbody>" + body + "</tbody></table></div>";
   }
 
-  function renderContributions(data, entry) {
+  function renderContributions(labels, entry) {
     var note = el("[data-contribution-note]");
     var parts = entry.contributions || [];
     if (!parts.length || entry.score_change === null || entry.score_change === undefined) {
@@ -341,7 +355,7 @@
       note.textContent = "";
       return;
     }
-    var order = data.labels.indicators.map(function (i) { return i.code; });
+    var order = labels.indicators.map(function (i) { return i.code; });
     parts = parts.slice().sort(function (a, b) { return order.indexOf(a.code) - order.indexOf(b.code); });
     var base = [], up = [], down = [], running = 0;
     parts.forEach(function (p) {
@@ -362,7 +376,7 @@
         formatter: function (items) {
           var index = items[0].dataIndex;
           var value = index < parts.length ? parts[index].value : running;
-          var name = index < parts.length ? indicatorLabel(data, parts[index].code) : t("合计", "Total");
+          var name = index < parts.length ? indicatorLabel(labels, parts[index].code) : t("合计", "Total");
           return esc(name) + ": " + signed(value, 3);
         }
       },
@@ -378,14 +392,14 @@
     var sorted = parts.slice().sort(function (a, b) { return b.value - a.value; });
     note.textContent = t(
       "总分变化 " + signed(entry.score_change) + " 分（" + fmt(entry.previous_total) + " → " + fmt(entry.total) + "）；贡献最大：" +
-        indicatorLabel(data, sorted[0].code) + "（" + signed(sorted[0].value) + "）；拖累最大：" +
-        indicatorLabel(data, sorted[sorted.length - 1].code) + "（" + signed(sorted[sorted.length - 1].value) + "）。",
+        indicatorLabel(labels, sorted[0].code) + "（" + signed(sorted[0].value) + "）；拖累最大：" +
+        indicatorLabel(labels, sorted[sorted.length - 1].code) + "（" + signed(sorted[sorted.length - 1].value) + "）。",
       "Score change " + signed(entry.score_change) + " points (" + fmt(entry.previous_total) + " → " + fmt(entry.total) + "); largest gain: " +
-        indicatorLabel(data, sorted[0].code) + " (" + signed(sorted[0].value) + "); largest loss: " +
-        indicatorLabel(data, sorted[sorted.length - 1].code) + " (" + signed(sorted[sorted.length - 1].value) + ").");
+        indicatorLabel(labels, sorted[0].code) + " (" + signed(sorted[0].value) + "); largest loss: " +
+        indicatorLabel(labels, sorted[sorted.length - 1].code) + " (" + signed(sorted[sorted.length - 1].value) + ").");
   }
 
-  function renderNextClass(data, entry) {
+  function renderNextClass(labels, entry) {
     var node = el("[data-next-class]");
     var next = entry.next_class;
     var rows = entry.indicators.map(function (r) { return { code: r.code, room: r.max - r.points }; })
@@ -399,7 +413,7 @@
         "<b>" + fmt(next.gap) + "</b> points short of class " + next["class"] + " (" + next.cutoff + " points).") + " " +
         t("提升空间最大的指标：", "Indicators with the most room: ") +
         needed.slice(0, 5).map(function (r) {
-          return esc(indicatorLabel(data, r.code)) + t("（", " (") + fmt(r.room) + t("）", ")");
+          return esc(indicatorLabel(labels, r.code)) + t("（", " (") + fmt(r.room) + t("）", ")");
         }).join(t("、", "; ")) + "</p>";
     }
     var gaps = entry.class_gaps || [];
@@ -409,30 +423,34 @@
         t("现指标值", "Value now") + "</th><th>" + t("需达到的指标值", "Value needed") + "</th><th>" +
         t("单项可弥合差距", "Closes the gap alone") + "</th></tr></thead><tbody>" +
         gaps.map(function (g) {
-          return "<tr><td>" + esc(indicatorLabel(data, g.indicator_code)) + '</td><td class="n">' + fmt(g.indicator_points) +
+          return "<tr><td>" + esc(indicatorLabel(labels, g.indicator_code)) + '</td><td class="n">' + fmt(g.indicator_points) +
             '</td><td class="n">' + signed(g.indicator_points_needed) + '</td><td class="n">' + fmt(g.indicator_value, 3) +
             '</td><td class="n">' + (g.indicator_value_needed === null || g.indicator_value_needed === undefined ? "–" :
-              fmt(g.indicator_value_needed, 3) + esc(indicatorUnit(data, g.indicator_code))) + "</td><td>" + (g.closes_gap_alone ? t("能", "yes") : t("不能", "no")) + "</td></tr>";
+              fmt(g.indicator_value_needed, 3) + esc(indicatorUnit(labels, g.indicator_code))) + "</td><td>" + (g.closes_gap_alone ? t("能", "yes") : t("不能", "no")) + "</td></tr>";
         }).join("") + "</tbody></table></div>";
     }
     draw("headroom", {
       tooltip: { trigger: "axis", axisPointer: { type: "shadow" } },
       grid: { left: 10, right: 30, top: 20, bottom: 20, containLabel: true },
       xAxis: { type: "value", name: t("可提升分数", "points to gain") },
-      yAxis: { type: "category", inverse: true, data: rows.map(function (r) { return indicatorLabel(data, r.code); }), axisLabel: { width: 260, overflow: "truncate" } },
+      yAxis: { type: "category", inverse: true, data: rows.map(function (r) { return indicatorLabel(labels, r.code); }), axisLabel: { width: 260, overflow: "truncate" } },
       series: [{ type: "bar", name: t("可提升分数", "points to gain"), itemStyle: { color: "#8d6e63" }, data: rows.map(function (r) { return Math.round(r.room * 100) / 100; }),
         markLine: next ? { symbol: "none", lineStyle: { color: DOWN }, label: { formatter: t("差距 ", "gap ") + fmt(next.gap) }, data: [{ xAxis: Math.round(next.gap * 100) / 100 }] } : undefined }]
     });
   }
 
   function renderCounty(data) {
+    /* The year picked, labelled with the methodology that year was scored with. */
     var entry = currentEntry(data);
+    var labels = data.labels[String(entry.year)];
+    document.querySelectorAll("[data-year-shown]").forEach(function (node) { node.textContent = entry.year; });
+    document.querySelectorAll("[data-methodology-version]").forEach(function (node) { node.textContent = labels.version; });
     renderCards(entry);
     renderHistory(data);
-    renderProfile(data, entry);
-    renderIndicators(data, entry);
-    renderContributions(data, entry);
-    renderNextClass(data, entry);
+    renderProfile(labels, entry);
+    renderIndicators(labels, entry);
+    renderContributions(labels, entry);
+    renderNextClass(labels, entry);
   }
 
   /* ---------------------------------------------------------------- start */
@@ -444,22 +462,42 @@
     document.body.dataset.chartsReady = "1";
   }
 
+  /* ---------------------------------------------------------------- print */
+
+  function printWidth() { return Number(document.body.dataset.printWidth) || 700; }
+
+  function resizeCharts(width) {
+    Object.keys(charts).forEach(function (name) {
+      charts[name].resize(width ? { width: width } : undefined);
+    });
+  }
+
+  function initPrint() {
+    /* Charts are canvases: printed from the browser, they are redrawn at the width of the A4
+       page's printable area (the PDFs are made with the print layout from the start). */
+    window.addEventListener("beforeprint", function () { resizeCharts(printWidth()); });
+    window.addEventListener("afterprint", function () { resizeCharts(null); });
+  }
+
+  function initYear() {
+    var select = el("[data-year-select]");
+    var match = /[?&]year=(\d{4})/.exec(window.location.search);
+    if (match && select.querySelector('option[value="' + match[1] + '"]')) { select.value = match[1]; }
+    state.year = Number(select.value);
+    select.addEventListener("change", function () { state.year = Number(select.value); render(); });
+  }
+
   function start() {
     var block = document.getElementById("page-data");
     state.data = block ? JSON.parse(block.textContent) : null;
-    if (state.data && state.data.page === "county") {
-      var select = el("[data-year-select]");
-      state.year = Number(select.value);
-      select.addEventListener("change", function () { state.year = Number(select.value); render(); });
-    }
+    initPrint();
+    if (state.data && state.data.page === "county") { initYear(); }
     document.querySelectorAll("table.sortable").forEach(makeSortable);
     document.querySelectorAll("table[data-searchable]").forEach(makeSearchable);
     document.querySelectorAll("[data-lang-toggle]").forEach(function (button) {
       button.addEventListener("click", function () { setLang(state.lang === "en" ? "zh" : "en"); });
     });
-    window.addEventListener("resize", function () {
-      Object.keys(charts).forEach(function (name) { charts[name].resize(); });
-    });
+    window.addEventListener("resize", function () { resizeCharts(null); });
     setLang(initialLang());
   }
 
