@@ -4,6 +4,16 @@
     the quality gate's frame for county_transitions. -#}
 with
 
+county_files as (
+    select data_year, unit_code, string_agg(distinct file_name, '; ' order by file_name) as files
+    from {{ ref('stg_raw__submitted_values') }}
+    group by all
+),
+
+evaluation_years as (
+    select * from {{ ref('int_evaluation_years') }}
+),
+
 county_transitions as (
     select * from {{ ref('county_transitions') }}
     where {{ evaluation_year_filter('evaluation_year') }}
@@ -78,4 +88,13 @@ final as (
     from joined
 )
 
-select * from final
+with_files as (
+    select final.*, county_files.files as file_name
+    from final
+    left join evaluation_years using (evaluation_year)
+    left join county_files
+        on county_files.data_year = evaluation_years.data_year
+        and county_files.unit_code = final.county_code
+)
+
+select * from with_files

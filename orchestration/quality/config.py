@@ -15,21 +15,13 @@ from typing import Any
 
 import yaml
 
-from expectations import SUITE_MODULES, get_suite
-from expectations._base import SEVERITIES
+from orchestration.ingest.problems import PROBLEM_CODES
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_CONFIG_PATH = PROJECT_ROOT / "expectations" / "gate.yaml"
 SINKS = ("jsonl", "webhook", "email")
-TABLE_SETTING_KEYS = {
-    "raw_submitted_values": {
-        "yoy_jump_factor",
-        "required_reported_by",
-        "related_variables",
-        "value_bounds",
-        "plausible_ranges",
-    },
-}
+SEVERITIES = ("error", "warning")
+RAW_SETTING_KEYS = {"yoy_jump_factor", "related_variables", "value_bounds", "plausible_ranges"}
 
 
 @dataclass(frozen=True)
@@ -74,18 +66,28 @@ class GateConfig:
 
     path: Path
     tolerances: Mapping[str, float]
-    table_settings: Mapping[str, Mapping[str, Any]]
-    severities: Mapping[str, Mapping[str, str]]
+    raw_settings: Mapping[str, Any]
+    rules: Mapping[str, Mapping[str, str]]  # gated table -> rule -> severity
+    ingest_severities: Mapping[str, str]  # ingest problem code -> error, warning or info
     alerts: AlertConfig
     data_docs_dir: Path | None
+    warehouse: Path
+    receipts: bool = True
 
-    def severity(self, table: str, check: str, default: str) -> str:
-        """The configured severity of a check, else its suite's default."""
-        return self.severities.get(table, {}).get(check, default)
+    def relative_to_warehouse(self, url: str | None) -> str | None:
+        """A page of the Data Docs as a path relative to the warehouse (never the machine's)."""
+        if not url:
+            return None
+        path = Path(url.removeprefix("file://"))
+        try:
+            return path.relative_to(self.warehouse.resolve()).as_posix()
+        except ValueError:
+            return path.name
 
-    def settings(self, table: str) -> dict[str, Any]:
-        """A table's settings, with the tolerances, as the suite receives them."""
-        return {**self.table_settings.get(table, {}), "tolerances": dict(self.tolerances)}
+    def settings(self) -> dict[str, Any]:
+        """What the suites are built from: thresholds, tolerances, ingest severities."""
+        return {**self.raw_settings, "tolerances": dict(self.tolerances),
+                "ingest_severities": dict(self.ingest_severities)}
 
 
 def _env(environ: Mapping[str, str], name: str) -> str | None:
@@ -107,52 +109,48 @@ def _folder_from_env(environ: Mapping[str, str], name: str, default: Path) -> Pa
     return Path(value).expanduser().resolve() if value else default
 
 
-def _check_severities(severities: Mapping[str, Any], where: Path) -> dict[str, dict[str, str]]:
-    checked: dict[str, dict[str, str]] = {}
-    for table, checks in (severities or {}).items():
-        if table not in SUITE_MODULES:
-            raise ValueError(
-                f"{where}: severities name the table {table!r}, which has no suite; "
-                f"expected one of {sorted(SUITE_MODULES)}"
-            )
-        known = get_suite(table).checks
-        for check, severity in (checks or {}).items():
-            if check not in known:
-                raise ValueError(
-                    f"{where}: severities.{table}.{check} names no check of {table}; "
-                    f"expected one of {sorted(known)}"
-                )
+def _check_rules(rules: Mapping[str, Any], where: Path) -> dict[str, dict[str, str]]:
+    for table, severities in (rules or {}).items():
+        for rule, severity in (severities or {}).items():
             if severity not in SEVERITIES:
                 raise ValueError(
-                    f"{where}: severities.{table}.{check} is {severity!r}; "
-                    f"expected one of {list(SEVERITIES)}"
+                    f"{where}: rules.{table}.{rule} is {severity!r}; expected one of "
+                    f"{list(SEVERITIES)}"
                 )
-        checked[table] = dict(checks or {})
-    return checked
+    return {table: dict(severities or {}) for table, severities in (rules or {}).items()}
 
 
-def _check_table_settings(raw: Mapping[str, Any], where: Path) -> dict[str, dict[str, Any]]:
-    settings: dict[str, dict[str, Any]] = {}
-    for table, keys in TABLE_SETTING_KEYS.items():
-        section = dict(raw.get(table) or {})
-        unknown = set(section) - keys
-        if unknown:
+def _check_raw_settings(section: Mapping[str, Any], where: Path) -> dict[str, Any]:
+    unknown = set(section) - RAW_SETTING_KEYS
+    if unknown:
+        raise ValueError(
+            f"{where}: raw_submitted_values has unknown settings {sorted(unknown)}; "
+            f"expected some of {sorted(RAW_SETTING_KEYS)}"
+        )
+    factor = section.get("yoy_jump_factor", 10)
+    if not isinstance(factor, int | float) or factor <= 1:
+        raise ValueError(
+            f"{where}: raw_submitted_values.yoy_jump_factor is {factor!r}; expected a number > 1"
+        )
+    for pair in section.get("related_variables") or []:
+        if not (isinstance(pair, list | tuple) and len(pair) == 2):
             raise ValueError(
-                f"{where}: {table} has unknown settings {sorted(unknown)}; "
-                f"expected some of {sorted(keys)}"
+                f"{where}: raw_submitted_values.related_variables has {pair!r}; "
+                "expected [part, whole]"
             )
-        factor = section.get("yoy_jump_factor", 10)
-        if not isinstance(factor, int | float) or factor <= 1:
+    return dict(section)
+
+
+def _ingest_severities(section: Mapping[str, Any], where: Path) -> dict[str, str]:
+    severities = {code: default for code, (default, _) in PROBLEM_CODES.items()}
+    for code, severity in (section or {}).items():
+        if code not in PROBLEM_CODES or severity not in (*SEVERITIES, "info"):
             raise ValueError(
-                f"{where}: {table}.yoy_jump_factor is {factor!r}; expected a number > 1"
+                f"{where}: ingest_problems.{code}: {severity!r}; expected a problem code of "
+                "orchestration/ingest/problems.py and error, warning or info"
             )
-        for pair in section.get("related_variables") or []:
-            if not (isinstance(pair, list | tuple) and len(pair) == 2):
-                raise ValueError(
-                    f"{where}: {table}.related_variables has {pair!r}; expected [part, whole]"
-                )
-        settings[table] = section
-    return settings
+        severities[code] = severity
+    return severities
 
 
 def _alert_config(
@@ -216,17 +214,21 @@ def _alert_config(
 
 
 def load_gate_config(
-    path: str | Path | None = None, environ: Mapping[str, str] | None = None
+    warehouse: Path | None = None,
+    path: str | Path | None = None,
+    environ: Mapping[str, str] | None = None,
 ) -> GateConfig:
     """Read gate.yaml (`path`, else `LEAP_GATE_CONFIG`, else `expectations/gate.yaml`) and apply
-    the environment overrides; a wrong name or value is an error that says where and what."""
+    the environment's alert settings; alerts and Data Docs go under `warehouse`. A wrong name or
+    value is an error that says where and what."""
     environ = os.environ if environ is None else environ
     where = Path(path or _env(environ, "LEAP_GATE_CONFIG") or DEFAULT_CONFIG_PATH)
     if not where.exists():
         raise FileNotFoundError(f"gate configuration {where} does not exist")
     raw = yaml.safe_load(where.read_text(encoding="utf-8")) or {}
     tolerances = {"points": 1e-6, "mean_score": 0.0051, **(raw.get("tolerances") or {})}
-    warehouse = _folder_from_env(environ, "LEAP_WAREHOUSE_DIR", PROJECT_ROOT / "warehouse")
+    warehouse = warehouse or _folder_from_env(environ, "LEAP_WAREHOUSE_DIR",
+                                              PROJECT_ROOT / "warehouse")
     docs = raw.get("data_docs") or {}
     docs_enabled = _flag(_env(environ, "LEAP_DATA_DOCS") or docs.get("enabled", True))
     docs_dir = _folder_from_env(
@@ -235,8 +237,11 @@ def load_gate_config(
     return GateConfig(
         path=where,
         tolerances={name: float(value) for name, value in tolerances.items()},
-        table_settings=_check_table_settings(raw, where),
-        severities=_check_severities(raw.get("severities") or {}, where),
+        raw_settings=_check_raw_settings(raw.get("raw_submitted_values") or {}, where),
+        rules=_check_rules(raw.get("rules") or {}, where),
+        ingest_severities=_ingest_severities(raw.get("ingest_problems") or {}, where),
         alerts=_alert_config(raw.get("alerts") or {}, environ, warehouse, where),
         data_docs_dir=docs_dir if docs_enabled else None,
+        warehouse=warehouse,
+        receipts=_flag((raw.get("receipts") or {}).get("enabled", True)),
     )
