@@ -83,7 +83,7 @@ final as (
     left join expected_classes
         on expected_classes.evaluation_year = county_scores.evaluation_year
         and expected_classes.county_code = county_scores.county_code
-)
+),
 
 with_files as (
     select final.*, county_files.files as file_name

@@ -86,7 +86,7 @@ final as (
             as previous_total_points_difference,
         abs(total_points - expected_total_points) as total_points_difference
     from joined
-)
+),
 
 with_files as (
     select final.*, county_files.files as file_name
