@@ -6,6 +6,7 @@
     leap demo --inbox DIR          write the demo submissions
     leap summary                   print the province summary of the published mart
     leap report [--out DIR]        regenerate the report site and the Excel lists from the mart
+    leap withdraw FILE             withdraw a submitted file (its values stay in raw, unused)
 """
 
 from __future__ import annotations
@@ -83,6 +84,36 @@ def _alert_failed_run(result, year: int) -> None:
     alert_run_failure(result.run_id, "annual_run", message, str(year))
 
 
+def _print_blocking_findings(result) -> None:
+    """Which rule blocked, for which county and file (the first few of each failed rule)."""
+    for evaluation in result.get_asset_check_evaluations():
+        if evaluation.passed or evaluation.severity.value != "ERROR":
+            continue
+        findings = evaluation.metadata.get("findings")
+        rows = findings.value if findings is not None else []
+        print(f"  blocked by {evaluation.check_name}: {evaluation.description}", flush=True)
+        for row in rows[:5]:
+            print(f"    {row.get('evaluation_year')} {row.get('county_name') or ''}"
+                  f"({row.get('county_code') or '-'}) {row.get('variable_or_indicator') or ''}: "
+                  f"found {row.get('value_found')}, expected {row.get('expected')}; "
+                  f"file {row.get('file_name') or 'none'}", flush=True)
+
+
+def withdraw(file_name: str) -> int:
+    """Withdraw a file from the raw layer's current submissions (the next run re-gates)."""
+    from orchestration.ingest.raw_store import withdraw_file
+    from orchestration.warehouse.connection import connect_work_db
+
+    with connect_work_db(current_paths().work_db) as con:
+        withdrawn = withdraw_file(con, file_name) or withdraw_file(con, Path(file_name).name)
+    if not withdrawn:
+        print(f"no delivered file named {file_name} in the raw layer")
+        return 1
+    for data_year, name in withdrawn:
+        print(f"withdrawn: {name} (data year {data_year}); run its evaluation year again")
+    return 0
+
+
 def run_years(years: list[int], *, demo_if_empty: bool = True) -> dict[int, bool]:
     """Materialize the annual run for each evaluation year in order; True where it published."""
     import dagster as dg
@@ -112,6 +143,7 @@ def run_years(years: list[int], *, demo_if_empty: bool = True) -> dict[int, bool
         outcomes[year] = published
         if not published:
             _alert_failed_run(result, year)
+            _print_blocking_findings(result)
         status = "published" if published else "NOT published (see the failures above)"
         print(f"  {year}: {status} in {time.perf_counter() - started:.1f} s", flush=True)
     return outcomes
@@ -161,6 +193,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="site folder (default: warehouse/reports/site)")
     report.add_argument("--excel-out", type=lambda text: Path(text).resolve(), default=None,
                         help="Excel folder (default: warehouse/reports/excel)")
+    withdrawn = commands.add_parser("withdraw", help="withdraw a submitted file")
+    withdrawn.add_argument("file", help="the file's name in its year folder (or its SHA-256)")
     args = parser.parse_args(argv)
 
     os.chdir(PROJECT_ROOT)
@@ -187,6 +221,8 @@ def main(argv: list[str] | None = None) -> int:
               f"({summary.site.province_pages} province and {summary.site.county_pages} county "
               f"pages); {len(summary.excel_files)} Excel files in {summary.seconds:.1f} s")
         return 0
+    if args.command == "withdraw":
+        return withdraw(args.file)
     return 2
 
 
