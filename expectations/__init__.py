@@ -4,6 +4,9 @@ configuration of rules, severities and thresholds (`gate.yaml`)."""
 
 # The gated tables, each the dbt model quality.gate_<table>, in the order their gates run.
 GATED_TABLES = (
-    "ingest_problems", "raw_submitted_values", "county_scores", "county_transitions",
+    "ingest_problems",
+    "raw_submitted_values",
+    "county_scores",
+    "county_transitions",
     "province_summary",
 )

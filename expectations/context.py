@@ -39,8 +39,10 @@ def gate_context(docs_dir: Path | None) -> Any:
         sites[SITE] = {
             "class_name": "SiteBuilder",
             "show_how_to_buttons": False,
-            "store_backend": {"class_name": "TupleFilesystemStoreBackend",
-                              "base_directory": str(docs_dir)},
+            "store_backend": {
+                "class_name": "TupleFilesystemStoreBackend",
+                "base_directory": str(docs_dir),
+            },
             "site_index_builder": {"class_name": "DefaultSiteIndexBuilder"},
         }
     config = DataContextConfig(
@@ -83,6 +85,8 @@ def gate_checkpoint(
         name=name,
         validation_definitions=[validation],
         actions=list(actions),
-        result_format={"result_format": "COMPLETE",
-                       "unexpected_index_column_names": ROW_IDS[table]},
+        result_format={
+            "result_format": "COMPLETE",
+            "unexpected_index_column_names": ROW_IDS[table],
+        },
     )

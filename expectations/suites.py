@@ -20,12 +20,28 @@ from expectations import GATED_TABLES
 # The columns naming a failing row in the results (and so in the alerts and Data Docs).
 ROW_IDS: dict[str, list[str]] = {
     "ingest_problems": [
-        "evaluation_year", "county_code", "county_name", "variable_code", "file_name", "sheet",
-        "row_number", "column_name", "found_text", "expected",
+        "evaluation_year",
+        "county_code",
+        "county_name",
+        "variable_code",
+        "file_name",
+        "sheet",
+        "row_number",
+        "column_name",
+        "found_text",
+        "expected",
     ],
     "raw_submitted_values": [
-        "evaluation_year", "county_code", "county_name", "variable_code", "file_name",
-        "row_number", "column_name", "raw_text", "missing_because", "previous_value",
+        "evaluation_year",
+        "county_code",
+        "county_name",
+        "variable_code",
+        "file_name",
+        "row_number",
+        "column_name",
+        "raw_text",
+        "missing_because",
+        "previous_value",
     ],
     "county_scores": ["evaluation_year", "county_code", "county_name", "file_name"],
     "county_transitions": ["evaluation_year", "county_code", "county_name", "file_name"],
@@ -53,8 +69,9 @@ def _pair(rule: str, text: str, found: str, expected: str, **options: Any) -> An
 
 
 def _is_true(rule: str, text: str, column: str, **options: Any) -> Any:
-    return _rule(rule, text, gxe.ExpectColumnValuesToBeInSet(column=column, value_set=[True],
-                                                             **options))
+    return _rule(
+        rule, text, gxe.ExpectColumnValuesToBeInSet(column=column, value_set=[True], **options)
+    )
 
 
 def _per_county(expectation: Any) -> Any:
@@ -65,11 +82,16 @@ def _per_county(expectation: Any) -> Any:
 
 def ingest_problems(settings: Mapping[str, Any]) -> list[Any]:
     severity_of = settings["ingest_severities"]
-    codes = {level: sorted(c for c, s in severity_of.items() if s == level)
-             for level in ("error", "warning")}
+    codes = {
+        level: sorted(c for c, s in severity_of.items() if s == level)
+        for level in ("error", "warning")
+    }
     return [
-        _rule(f"ingest_{level}s", f"没有{word}级的读取问题（{', '.join(codes[level])}）",
-              gxe.ExpectColumnValuesToNotBeInSet(column="problem_code", value_set=codes[level]))
+        _rule(
+            f"ingest_{level}s",
+            f"没有{word}级的读取问题（{', '.join(codes[level])}）",
+            gxe.ExpectColumnValuesToNotBeInSet(column="problem_code", value_set=codes[level]),
+        )
         for level, word in (("error", "错误"), ("warning", "警告"))
     ]
 
@@ -82,11 +104,17 @@ def _bounds_text(bounds: Mapping[str, Any]) -> str:
 
 def _ranges(rule: str, ranges: Mapping[str, Mapping[str, Any]], why: str) -> list[Any]:
     return [
-        _rule(rule, f"{variable} {_bounds_text(bounds)}（{why}）",
-              gxe.ExpectColumnValuesToBeBetween(
-                  column="value", min_value=bounds.get("min"), max_value=bounds.get("max"),
-                  strict_min=bool(bounds.get("strict_min", False)),
-                  row_condition=Column("variable_code") == variable))
+        _rule(
+            rule,
+            f"{variable} {_bounds_text(bounds)}（{why}）",
+            gxe.ExpectColumnValuesToBeBetween(
+                column="value",
+                min_value=bounds.get("min"),
+                max_value=bounds.get("max"),
+                strict_min=bool(bounds.get("strict_min", False)),
+                row_condition=Column("variable_code") == variable,
+            ),
+        )
         for variable, bounds in ranges.items()
     ]
 
@@ -97,52 +125,113 @@ def raw_submitted_values(settings: Mapping[str, Any]) -> list[Any]:
     return [
         _is_true("unit_known", "县代码是该数据年度的县级单位", "is_known_unit"),
         _per_county(_is_true("units_complete", "该县本年度的报送", "unit_has_submission")),
-        _is_true("variables_complete", "报送中每个基础指标都有一行", "is_submitted",
-                 row_condition=Column("unit_has_submission") == True),  # noqa: E712
-        _rule("values_reported", "一个数值（缺失按零分计）",
-              gxe.ExpectColumnValuesToNotBeNull(column="value", row_condition=submitted)),
-        _rule("no_negative_values", "不小于 0",
-              gxe.ExpectColumnValuesToBeBetween(column="value", min_value=0)),
+        _is_true(
+            "variables_complete",
+            "报送中每个基础指标都有一行",
+            "is_submitted",
+            row_condition=Column("unit_has_submission") == True,
+        ),  # noqa: E712
+        _rule(
+            "values_reported",
+            "一个数值（缺失按零分计）",
+            gxe.ExpectColumnValuesToNotBeNull(column="value", row_condition=submitted),
+        ),
+        _rule(
+            "no_negative_values",
+            "不小于 0",
+            gxe.ExpectColumnValuesToBeBetween(column="value", min_value=0),
+        ),
         *_ranges("value_bounds", settings.get("value_bounds") or {}, "超出即不可能正确"),
-        *_ranges("value_plausible_range", settings.get("plausible_ranges") or {},
-                 "超出通常是单位填错"),
+        *_ranges(
+            "value_plausible_range", settings.get("plausible_ranges") or {}, "超出通常是单位填错"
+        ),
         *[
-            _rule("related_variables_consistent", f"{part} 不大于同一县的 {whole}",
-                  gxe.ExpectColumnPairValuesAToBeGreaterThanB(
-                      column_A=f"value_{whole}", column_B=f"value_{part}", or_equal=True,
-                      ignore_row_if="either_value_is_missing",
-                      row_condition=Column("variable_code") == part))
+            _rule(
+                "related_variables_consistent",
+                f"{part} 不大于同一县的 {whole}",
+                gxe.ExpectColumnPairValuesAToBeGreaterThanB(
+                    column_A=f"value_{whole}",
+                    column_B=f"value_{part}",
+                    or_equal=True,
+                    ignore_row_if="either_value_is_missing",
+                    row_condition=Column("variable_code") == part,
+                ),
+            )
             for part, whole in settings.get("related_variables") or []
         ],
-        _rule("year_over_year_jump", f"与上一年度（previous_value）相差不超过 {factor:g} 倍",
-              gxe.ExpectColumnValuesToBeBetween(column="year_over_year_ratio",
-                                                min_value=1 / factor, max_value=factor)),
+        _rule(
+            "year_over_year_jump",
+            f"与上一年度（previous_value）相差不超过 {factor:g} 倍",
+            gxe.ExpectColumnValuesToBeBetween(
+                column="year_over_year_ratio", min_value=1 / factor, max_value=factor
+            ),
+        ),
     ]
 
 
 def county_scores(settings: Mapping[str, Any]) -> list[Any]:
     return [
-        _is_true("units_match_registry", "every county-level unit of the data year is scored",
-                 "is_scored"),
-        _is_true("units_match_registry", "only county-level units of the data year are scored",
-                 "is_registered"),
-        _pair("names_match_registry", "the registry's name", "county_name",
-              "registry_county_name", row_condition=Column("is_scored") == True),  # noqa: E712
-        _pair("names_match_registry", "the registry's city", "city_code", "registry_city_code",
-              row_condition=Column("is_scored") == True),  # noqa: E712
-        _pair("data_year_matches", "the evaluation year's data year", "data_year",
-              "expected_data_year"),
-        _pair("methodology_version_known", "the methodology version in force",
-              "methodology_version", "expected_methodology_version"),
-        _rule("points_present", "a total for every scored unit",
-              gxe.ExpectColumnValuesToNotBeNull(column="total_points",
-                                                row_condition=Column("is_scored") == True)),  # noqa: E712
-        _pair("ranks_consistent", "1 + the units with a strictly higher total",
-              "province_rank", "expected_province_rank"),
-        _pair("ranks_consistent", "1 + the units of the city with a strictly higher total",
-              "city_rank", "expected_city_rank"),
-        _pair("class_consistent", "the class of the total under the cut-offs", "class",
-              "expected_class"),
+        _is_true(
+            "units_match_registry",
+            "every county-level unit of the data year is scored",
+            "is_scored",
+        ),
+        _is_true(
+            "units_match_registry",
+            "only county-level units of the data year are scored",
+            "is_registered",
+        ),
+        _pair(
+            "names_match_registry",
+            "the registry's name",
+            "county_name",
+            "registry_county_name",
+            row_condition=Column("is_scored") == True,
+        ),  # noqa: E712
+        _pair(
+            "names_match_registry",
+            "the registry's city",
+            "city_code",
+            "registry_city_code",
+            row_condition=Column("is_scored") == True,
+        ),  # noqa: E712
+        _pair(
+            "data_year_matches",
+            "the evaluation year's data year",
+            "data_year",
+            "expected_data_year",
+        ),
+        _pair(
+            "methodology_version_known",
+            "the methodology version in force",
+            "methodology_version",
+            "expected_methodology_version",
+        ),
+        _rule(
+            "points_present",
+            "a total for every scored unit",
+            gxe.ExpectColumnValuesToNotBeNull(
+                column="total_points", row_condition=Column("is_scored") == True
+            ),
+        ),  # noqa: E712
+        _pair(
+            "ranks_consistent",
+            "1 + the units with a strictly higher total",
+            "province_rank",
+            "expected_province_rank",
+        ),
+        _pair(
+            "ranks_consistent",
+            "1 + the units of the city with a strictly higher total",
+            "city_rank",
+            "expected_city_rank",
+        ),
+        _pair(
+            "class_consistent",
+            "the class of the total under the cut-offs",
+            "class",
+            "expected_class",
+        ),
     ]
 
 
@@ -150,36 +239,68 @@ def county_transitions(settings: Mapping[str, Any]) -> list[Any]:
     tolerance = float(settings["tolerances"]["points"])
 
     def within(rule: str, text: str, column: str) -> Any:
-        return _rule(rule, text, gxe.ExpectColumnValuesToBeBetween(column=column,
-                                                                   max_value=tolerance))
+        return _rule(
+            rule, text, gxe.ExpectColumnValuesToBeBetween(column=column, max_value=tolerance)
+        )
 
     previous = "of the predecessor in county_scores the year before"
     return [
-        _is_true("counties_match_scores", "a transition for every county scored",
-                 "has_transition"),
+        _is_true("counties_match_scores", "a transition for every county scored", "has_transition"),
         _is_true("counties_match_scores", "transitions only for counties scored", "is_scored"),
-        _pair("predecessor_follows_division_changes",
-              "the same code, else the code it was re-coded from (seeds/unit_changes.csv)",
-              "previous_county_code", "expected_previous_county_code"),
-        within("matches_previous_year_scores", f"total_points {previous}",
-               "previous_total_points_difference"),
-        _pair("matches_previous_year_scores", f"province_rank {previous}", "previous_rank",
-              "expected_previous_rank"),
-        _pair("matches_previous_year_scores", f"class {previous}", "previous_class",
-              "expected_previous_class"),
-        within("matches_current_scores", "total_points in county_scores",
-               "total_points_difference"),
-        _pair("matches_current_scores", "province_rank in county_scores", "province_rank",
-              "expected_province_rank"),
+        _pair(
+            "predecessor_follows_division_changes",
+            "the same code, else the code it was re-coded from (seeds/unit_changes.csv)",
+            "previous_county_code",
+            "expected_previous_county_code",
+        ),
+        within(
+            "matches_previous_year_scores",
+            f"total_points {previous}",
+            "previous_total_points_difference",
+        ),
+        _pair(
+            "matches_previous_year_scores",
+            f"province_rank {previous}",
+            "previous_rank",
+            "expected_previous_rank",
+        ),
+        _pair(
+            "matches_previous_year_scores",
+            f"class {previous}",
+            "previous_class",
+            "expected_previous_class",
+        ),
+        within(
+            "matches_current_scores", "total_points in county_scores", "total_points_difference"
+        ),
+        _pair(
+            "matches_current_scores",
+            "province_rank in county_scores",
+            "province_rank",
+            "expected_province_rank",
+        ),
         _pair("matches_current_scores", "class in county_scores", "class", "expected_class"),
-        within("changes_consistent", "total_points - previous_total_points",
-               "score_change_difference"),
-        _pair("changes_consistent", "previous_rank - province_rank", "rank_change",
-              "expected_rank_change"),
-        _pair("changes_consistent", "a better class than the year before", "is_class_leap",
-              "expected_is_class_leap"),
-        _pair("changes_consistent", "a worse class than the year before", "is_demotion",
-              "expected_is_demotion"),
+        within(
+            "changes_consistent", "total_points - previous_total_points", "score_change_difference"
+        ),
+        _pair(
+            "changes_consistent",
+            "previous_rank - province_rank",
+            "rank_change",
+            "expected_rank_change",
+        ),
+        _pair(
+            "changes_consistent",
+            "a better class than the year before",
+            "is_class_leap",
+            "expected_is_class_leap",
+        ),
+        _pair(
+            "changes_consistent",
+            "a worse class than the year before",
+            "is_demotion",
+            "expected_is_demotion",
+        ),
     ]
 
 
@@ -187,14 +308,29 @@ def province_summary(settings: Mapping[str, Any]) -> list[Any]:
     tolerance = float(settings["tolerances"]["mean_score"])
     from_scores = Column("source") == "county_scores"
     return [
-        _pair("matches_county_scores", "the units and class counts recounted from county_scores",
-              "found", "expected", row_condition=from_scores & (Column("figure") != "mean_score")),
-        _rule("matches_county_scores", f"the mean total of county_scores (to {tolerance:g})",
-              gxe.ExpectColumnValuesToBeBetween(column="difference", max_value=tolerance,
-                                                row_condition=Column("figure") == "mean_score")),
-        _pair("matches_county_transitions", "the leaps, demotions and rises in "
-              "county_transitions", "found", "expected",
-              row_condition=Column("source") == "county_transitions"),
+        _pair(
+            "matches_county_scores",
+            "the units and class counts recounted from county_scores",
+            "found",
+            "expected",
+            row_condition=from_scores & (Column("figure") != "mean_score"),
+        ),
+        _rule(
+            "matches_county_scores",
+            f"the mean total of county_scores (to {tolerance:g})",
+            gxe.ExpectColumnValuesToBeBetween(
+                column="difference",
+                max_value=tolerance,
+                row_condition=Column("figure") == "mean_score",
+            ),
+        ),
+        _pair(
+            "matches_county_transitions",
+            "the leaps, demotions and rises in county_transitions",
+            "found",
+            "expected",
+            row_condition=Column("source") == "county_transitions",
+        ),
     ]
 
 

@@ -36,7 +36,9 @@ def _gate_check(table: str) -> dg.AssetChecksDefinition:
     severities = load_gate_config().rules.get(table, {})
     specs = [
         dg.AssetCheckSpec(
-            name=rule, asset=gate_asset_key(table), blocking=severity == "error",
+            name=rule,
+            asset=gate_asset_key(table),
+            blocking=severity == "error",
             description=f"{table}: {rule} ({severity}; expectations/gate.yaml)",
             partitions_def=evaluation_years,
         )
@@ -58,17 +60,21 @@ def _gate_check(table: str) -> dg.AssetChecksDefinition:
             for finding in rule.findings[:MAX_FINDINGS_IN_METADATA]:
                 context.log.warning(finding.describe())
             yield dg.AssetCheckResult(
-                asset_key=gate_asset_key(table), check_name=rule.rule, passed=rule.passed,
-                severity=dg.AssetCheckSeverity.ERROR if rule.severity == "error"
+                asset_key=gate_asset_key(table),
+                check_name=rule.rule,
+                passed=rule.passed,
+                severity=dg.AssetCheckSeverity.ERROR
+                if rule.severity == "error"
                 else dg.AssetCheckSeverity.WARN,
                 description=rule.expected,
                 metadata={
-                    "years": years, "failed_rows": len(rule.findings),
+                    "years": years,
+                    "failed_rows": len(rule.findings),
                     "failed_by_year": {str(y): rule.failed_in(y) for y in years},
                     "data_docs": outcome.data_docs or "",
-                    "findings": dg.MetadataValue.json([
-                        f.to_dict() for f in rule.findings[:MAX_FINDINGS_IN_METADATA]
-                    ]),
+                    "findings": dg.MetadataValue.json(
+                        [f.to_dict() for f in rule.findings[:MAX_FINDINGS_IN_METADATA]]
+                    ),
                 },
             )
 

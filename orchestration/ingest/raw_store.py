@@ -147,9 +147,9 @@ _LATEST_EVENTS = f"""
 
 def record_inbox_state(con: duckdb.DuckDBPyConnection, result: IngestResult) -> None:
     """Record which files of the years read are in the inbox now: a file seen for the first time
-    is delivered when received; a file withdrawn and then found again (put back, or copied in
-    after its withdrawal) is delivered again now, so it supersedes; a stored file no longer in
-    the inbox is withdrawn."""
+    is delivered when received; a file copied in again (newer than its last event) is delivered
+    again then, and one put back after it was removed is delivered again now, so either
+    supersedes; a stored file no longer in the inbox is withdrawn."""
     ensure_raw_schema(con)
     con.register("_present", _one_row_per_file(result.files).to_arrow())
     try:
@@ -157,10 +157,11 @@ def record_inbox_state(con: duckdb.DuckDBPyConnection, result: IngestResult) -> 
         con.execute(
             f"INSERT INTO {EVENTS_TABLE} SELECT p.data_year, p.file_name, p.file_sha256, "
             "'delivered', CASE WHEN l.event IS NULL THEN 'received' ELSE 'delivered again' END, "
-            "CASE WHEN l.event IS NULL THEN p.received_at ELSE current_timestamp::TIMESTAMP END "
+            "CASE WHEN l.event = 'withdrawn' THEN current_timestamp::TIMESTAMP "
+            "ELSE p.received_at END "
             "FROM _present p LEFT JOIN _latest l USING (data_year, file_sha256) "
-            "WHERE l.event IS NULL OR (l.event = 'withdrawn' "
-            f"AND (l.reason = '{REMOVED}' OR p.received_at > l.event_at))"
+            "WHERE l.event IS NULL OR p.received_at > l.event_at "
+            f"OR (l.event = 'withdrawn' AND l.reason = '{REMOVED}')"
         )
         con.execute(
             f"INSERT INTO {EVENTS_TABLE} SELECT l.data_year, l.file_name, l.file_sha256, "

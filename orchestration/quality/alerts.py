@@ -41,21 +41,28 @@ class Alert:
     message: str
     fingerprint: str
     details: dict[str, Any] = field(default_factory=dict)
-    created_at: str = field(
-        default_factory=lambda: datetime.now(UTC).isoformat(timespec="seconds")
-    )
+    created_at: str = field(default_factory=lambda: datetime.now(UTC).isoformat(timespec="seconds"))
 
     def to_dict(self) -> dict[str, Any]:
-        return {"kind": self.kind, "severity": self.severity, "message": self.message,
-                **{key: plain(value) for key, value in self.details.items()},
-                "fingerprint": self.fingerprint, "created_at": self.created_at}
+        return {
+            "kind": self.kind,
+            "severity": self.severity,
+            "message": self.message,
+            **{key: plain(value) for key, value in self.details.items()},
+            "fingerprint": self.fingerprint,
+            "created_at": self.created_at,
+        }
 
 
 def alert_for_finding(finding: Finding, run_id: str | None, data_docs: str | None) -> Alert:
     """The alert of one finding; its fingerprint ignores the run, so a re-run matches it."""
-    return Alert(kind="quality_gate", severity=finding.severity, message=finding.describe(),
-                 fingerprint=fingerprint(*finding.key),
-                 details={**finding.to_dict(), "run_id": run_id, "data_docs": data_docs})
+    return Alert(
+        kind="quality_gate",
+        severity=finding.severity,
+        message=finding.describe(),
+        fingerprint=fingerprint(*finding.key),
+        details={**finding.to_dict(), "run_id": run_id, "data_docs": data_docs},
+    )
 
 
 # -- sinks ------------------------------------------------------------------------------------
@@ -129,8 +136,9 @@ def email_body(batch: Batch, max_findings: int) -> str:
     omitted = len(batch.alerts) - max_findings
     if omitted > 0:
         lines.append(f"... and {omitted} more, in the JSON-lines alert log and the Data Docs.")
-    docs = next((a.details.get("data_docs") for a in batch.alerts if a.details.get("data_docs")),
-                None)
+    docs = next(
+        (a.details.get("data_docs") for a in batch.alerts if a.details.get("data_docs")), None
+    )
     if docs:
         lines.append(f"Data Docs (in the warehouse): {docs}")
     return "\n".join(lines) + "\n"
@@ -219,7 +227,10 @@ def dispatch(
 
 
 def alert_findings(
-    findings: Sequence[Finding], scope: str, config: GateConfig, run_id: str | None,
+    findings: Sequence[Finding],
+    scope: str,
+    config: GateConfig,
+    run_id: str | None,
     data_docs: str | None,
 ) -> DispatchOutcome:
     """Alert the new findings of a gate run (the scope: its table and years)."""
@@ -227,8 +238,10 @@ def alert_findings(
     blocking = any(finding.severity == "error" for finding in findings)
     verdict = "publishing is blocked" if blocking else "published with warnings"
     subject = f"quality gate {scope}: {verdict} ({len(alerts)} finding(s))"
-    introduction = (f"The quality gate {scope} found problems: {verdict}. Each names the county, "
-                    "the file and row, what was found and what was expected.\n\nNew findings:")
+    introduction = (
+        f"The quality gate {scope} found problems: {verdict}. Each names the county, "
+        "the file and row, what was found and what was expected.\n\nNew findings:"
+    )
     return dispatch(alerts, scope, subject, introduction, config.alerts)
 
 
@@ -260,8 +273,9 @@ class AlertAction(ValidationAction):
             findings = findings_of(self.table, validation)
             for year in sorted({f.evaluation_year for f in findings if f.evaluation_year}):
                 mine = [f for f in findings if f.evaluation_year in (year, None)]
-                outcome = alert_findings(mine, f"{self.table} {year}", self._config,
-                                         self._run_id, docs)
+                outcome = alert_findings(
+                    mine, f"{self.table} {year}", self._config, self._run_id, docs
+                )
                 for sink, count in outcome.sent.items():
                     sent[sink] = sent.get(sink, 0) + count
         return {"alerts_sent": sent}

@@ -86,8 +86,11 @@ class GateConfig:
 
     def settings(self) -> dict[str, Any]:
         """What the suites are built from: thresholds, tolerances, ingest severities."""
-        return {**self.raw_settings, "tolerances": dict(self.tolerances),
-                "ingest_severities": dict(self.ingest_severities)}
+        return {
+            **self.raw_settings,
+            "tolerances": dict(self.tolerances),
+            "ingest_severities": dict(self.ingest_severities),
+        }
 
 
 def _env(environ: Mapping[str, str], name: str) -> str | None:
@@ -227,8 +230,9 @@ def load_gate_config(
         raise FileNotFoundError(f"gate configuration {where} does not exist")
     raw = yaml.safe_load(where.read_text(encoding="utf-8")) or {}
     tolerances = {"points": 1e-6, "mean_score": 0.0051, **(raw.get("tolerances") or {})}
-    warehouse = warehouse or _folder_from_env(environ, "LEAP_WAREHOUSE_DIR",
-                                              PROJECT_ROOT / "warehouse")
+    warehouse = warehouse or _folder_from_env(
+        environ, "LEAP_WAREHOUSE_DIR", PROJECT_ROOT / "warehouse"
+    )
     docs = raw.get("data_docs") or {}
     docs_enabled = _flag(_env(environ, "LEAP_DATA_DOCS") or docs.get("enabled", True))
     docs_dir = _folder_from_env(

@@ -56,20 +56,34 @@ class Finding:
     @property
     def key(self) -> tuple:
         """What identifies the failure across runs (its alert is sent once)."""
-        return (self.evaluation_year, self.table, self.rule, self.county_code,
-                self.variable_or_indicator, self.file_name, self.row_number, str(self.value_found))
+        return (
+            self.evaluation_year,
+            self.table,
+            self.rule,
+            self.county_code,
+            self.variable_or_indicator,
+            self.file_name,
+            self.row_number,
+            str(self.value_found),
+        )
 
     def describe(self) -> str:
         """One line for people: where, what was found, what was expected, the file."""
-        county = (f"{self.county_name or '登记册中没有的单位'}（{self.county_code}）"
-                  if self.county_code else "全省（无县）")
+        county = (
+            f"{self.county_name or '登记册中没有的单位'}（{self.county_code}）"
+            if self.county_code
+            else "全省（无县）"
+        )
         item = f"，{self.variable_or_indicator}" if self.variable_or_indicator else ""
         source = self.file_name or NO_FILE
         if self.row_number is not None:
             source += f" 第 {self.row_number} 行"
         cause = f"。原因：{self.cause}" if self.cause else ""
-        return (f"{self.evaluation_year} {self.table}.{self.rule}（{self.severity}）：{county}{item}："
-                f"发现 {plain(self.value_found)}，应为 {self.expected}。文件：{source}{cause}")
+        rule = f"{self.evaluation_year} {self.table}.{self.rule}（{self.severity}）"
+        return (
+            f"{rule}：{county}{item}："
+            f"发现 {plain(self.value_found)}，应为 {self.expected}。文件：{source}{cause}"
+        )
 
 
 def _expected(meta: dict[str, Any], row: dict[str, Any], kwargs: dict[str, Any]) -> str:
@@ -89,13 +103,19 @@ def _finding(table: str, meta: dict, kwargs: dict, row: dict[str, Any]) -> Findi
     if meta.get("per_county"):
         found = "无报送"
     return Finding(
-        table=table, rule=meta["rule"], severity=meta["severity"],
+        table=table,
+        rule=meta["rule"],
+        severity=meta["severity"],
         evaluation_year=plain(row.get("evaluation_year")),
-        county_code=plain(row.get("county_code")), county_name=plain(row.get("county_name")),
-        variable_or_indicator=None if meta.get("per_county") else plain(
-            row.get("variable_code") or row.get("figure")),
-        value_found=scrub(plain(found)), expected=scrub(str(expected)),
-        file_name=plain(row.get("file_name")), row_number=plain(row.get("row_number")),
+        county_code=plain(row.get("county_code")),
+        county_name=plain(row.get("county_name")),
+        variable_or_indicator=None
+        if meta.get("per_county")
+        else plain(row.get("variable_code") or row.get("figure")),
+        value_found=scrub(plain(found)),
+        expected=scrub(str(expected)),
+        file_name=plain(row.get("file_name")),
+        row_number=plain(row.get("row_number")),
         cause=scrub(cause),
     )
 
@@ -109,8 +129,19 @@ def findings_of(table: str, validation: Any) -> list[Finding]:
         info = result.exception_info or {}
         if info.get("raised_exception"):
             message = scrub(str(info.get("exception_message")))
-            finding = Finding(table, meta["rule"], meta["severity"], None, None, None, None,
-                              "未能检查", f"可检查的数据（{message}）", None, None)
+            finding = Finding(
+                table,
+                meta["rule"],
+                meta["severity"],
+                None,
+                None,
+                None,
+                None,
+                "未能检查",
+                f"可检查的数据（{message}）",
+                None,
+                None,
+            )
             found[finding.key] = finding
             continue
         if result.success:

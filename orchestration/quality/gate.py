@@ -64,24 +64,39 @@ class GateOutcome:
         rows = []
         for year in self.years:
             failed = [r for r in self.rules if r.failed_in(year)]
-            rows.append({
-                "evaluation_year": year, "gated_table": self.table, "status": self.status(year),
-                "checks_run": len(self.rules),
-                "errors_failed": sum(r.severity == "error" for r in failed),
-                "warnings_failed": sum(r.severity == "warning" for r in failed),
-                "findings_total": sum(r.failed_in(year) for r in failed),
-                "checks_failed": ", ".join(r.rule for r in failed),
-                "data_docs": self.data_docs, "run_id": self.run_id, "checked_at": self.checked_at,
-            })
+            rows.append(
+                {
+                    "evaluation_year": year,
+                    "gated_table": self.table,
+                    "status": self.status(year),
+                    "checks_run": len(self.rules),
+                    "errors_failed": sum(r.severity == "error" for r in failed),
+                    "warnings_failed": sum(r.severity == "warning" for r in failed),
+                    "findings_total": sum(r.failed_in(year) for r in failed),
+                    "checks_failed": ", ".join(r.rule for r in failed),
+                    "data_docs": self.data_docs,
+                    "run_id": self.run_id,
+                    "checked_at": self.checked_at,
+                }
+            )
         return pd.DataFrame(rows)
 
     def check_rows(self) -> pd.DataFrame:
-        return pd.DataFrame([
-            {"evaluation_year": year, "gated_table": self.table, "rule": r.rule,
-             "severity": r.severity, "passed": not r.failed_in(year),
-             "failed_count": r.failed_in(year), "description": r.expected}
-            for year in self.years for r in self.rules
-        ])
+        return pd.DataFrame(
+            [
+                {
+                    "evaluation_year": year,
+                    "gated_table": self.table,
+                    "rule": r.rule,
+                    "severity": r.severity,
+                    "passed": not r.failed_in(year),
+                    "failed_count": r.failed_in(year),
+                    "description": r.expected,
+                }
+                for year in self.years
+                for r in self.rules
+            ]
+        )
 
 
 def read_gate_frame(con: duckdb.DuckDBPyConnection, table: str, years: list[int]) -> pd.DataFrame:
@@ -93,7 +108,11 @@ def read_gate_frame(con: duckdb.DuckDBPyConnection, table: str, years: list[int]
 
 
 def run_gate(
-    table: str, frame: pd.DataFrame, years: list[int], config: GateConfig, run_id: str,
+    table: str,
+    frame: pd.DataFrame,
+    years: list[int],
+    config: GateConfig,
+    run_id: str,
     warehouse: Path,
 ) -> GateOutcome:
     """Validate the frame with the table's checkpoint; the actions write the Data Docs and
@@ -114,12 +133,12 @@ def run_gate(
         alerts = AlertAction(name="alerts", table=table).bound(config, run_id)
         actions.append(alerts)
         checkpoint = gate_checkpoint(context, table, settings, severities, actions)
-        result = checkpoint.run(batch_parameters={"dataframe": frame},
-                                run_id=RunIdentifier(run_name=run_id))
+        result = checkpoint.run(
+            batch_parameters={"dataframe": frame}, run_id=RunIdentifier(run_name=run_id)
+        )
     validation = next(iter(result.run_results.values()))
     findings = findings_of(table, validation)
-    outcome = GateOutcome(table=table, years=years, run_id=run_id,
-                          data_docs=alerts.docs_page)
+    outcome = GateOutcome(table=table, years=years, run_id=run_id, data_docs=alerts.docs_page)
     for rule, expected in rules_of(table, settings).items():
         mine = tuple(finding for finding in findings if finding.rule == rule)
         outcome.rules.append(RuleOutcome(table, rule, severities[rule], expected, mine))

@@ -18,10 +18,14 @@ from orchestration.quality.alerts import Alert, dispatch
 from orchestration.quality.config import GateConfig
 
 CORRECTED = {
-    "unit_converted": "单位已换算", "old_unit_name": "旧名称已对应到现名称",
-    "old_unit_code": "旧代码已对应到现代码", "new_unit_name": "新名称已对应",
-    "new_unit_code": "新代码已对应", "short_unit_name": "简称已对应到全称",
-    "percent_sign": "百分号已去除", "total_row_skipped": "合计行已跳过",
+    "unit_converted": "单位已换算",
+    "old_unit_name": "旧名称已对应到现名称",
+    "old_unit_code": "旧代码已对应到现代码",
+    "new_unit_name": "新名称已对应",
+    "new_unit_code": "新代码已对应",
+    "short_unit_name": "简称已对应到全称",
+    "percent_sign": "百分号已去除",
+    "total_row_skipped": "合计行已跳过",
 }
 FILES = """
     select files.data_year, files.file_name, files.file_sha256, files.status, files.reason,
@@ -53,8 +57,9 @@ def receipt_text(file: pd.Series, problems: pd.DataFrame, severities: dict[str, 
         rows = problems[problems["problem_code"].map(severities) == level]
         if len(rows):
             lines.append(f"{title}：")
-            lines += [f"- {row.expected}（发现：{row.found_text or '空'}）"
-                      for row in rows.itertuples()]
+            lines += [
+                f"- {row.expected}（发现：{row.found_text or '空'}）" for row in rows.itertuples()
+            ]
     if len(lines) == 2 and file.status == "loaded" and not file.is_withdrawn:
         lines.append("未发现问题。")
     return "\n".join(lines) + "\n"
@@ -70,18 +75,35 @@ def send_receipts(con: duckdb.DuckDBPyConnection, years: list[int], config: Gate
     folder = config.alerts.jsonl_path.parent / "receipts"
     by_year: dict[int, list[Alert]] = {}
     for file in files.itertuples(index=False):
-        mine = problems[(problems["data_year"] == file.data_year)
-                        & (problems["file_name"] == file.file_name)]
+        mine = problems[
+            (problems["data_year"] == file.data_year) & (problems["file_name"] == file.file_name)
+        ]
         text = receipt_text(pd.Series(file._asdict()), mine, dict(config.ingest_severities))
         path = folder / str(file.data_year) / f"{Path(file.file_name).name}.txt"
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")
         digest = hashlib.sha256(text.encode()).hexdigest()[:32]
-        by_year.setdefault(int(file.data_year), []).append(Alert(
-            kind="receipt", severity="info", message=text, fingerprint=digest,
-            details={"data_year": file.data_year, "file_name": file.file_name,
-                     "county_code": file.county_code, "receipt": str(path.name)}))
+        by_year.setdefault(int(file.data_year), []).append(
+            Alert(
+                kind="receipt",
+                severity="info",
+                message=text,
+                fingerprint=digest,
+                details={
+                    "data_year": file.data_year,
+                    "file_name": file.file_name,
+                    "county_code": file.county_code,
+                    "receipt": str(path.name),
+                },
+            )
+        )
     for data_year, receipts in by_year.items():
-        dispatch(receipts, f"receipts {data_year}", f"回执 {data_year} 年度数据",
-                 "各报送文件的回执：", config.alerts, forget_resolved=False)
+        dispatch(
+            receipts,
+            f"receipts {data_year}",
+            f"回执 {data_year} 年度数据",
+            "各报送文件的回执：",
+            config.alerts,
+            forget_resolved=False,
+        )
     return sum(map(len, by_year.values()))
