@@ -81,6 +81,8 @@ def gate_checkpoint(
     validation = context.validation_definitions.add_or_update(
         gx.ValidationDefinition(name=name, data=batch_definition, suite=suite)
     )
+    if name in {checkpoint.name for checkpoint in context.checkpoints.all()}:
+        context.checkpoints.delete(name)  # rebuilt with this run's actions; run() adds it
     return gx.Checkpoint(
         name=name,
         validation_definitions=[validation],
