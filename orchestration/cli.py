@@ -77,11 +77,12 @@ def _ensure_inbox(years: list[int]) -> None:
 
 def _alert_failed_run(result, year: int) -> None:
     """A run that failed or was blocked alerts (the UI's run-failure sensor needs a daemon)."""
-    from orchestration.quality import alert_run_failure
+    from orchestration.quality import alert_run_failure, load_gate_config
 
     failures = [event.message or "" for event in result.all_events if event.is_step_failure]
     message = "; ".join(failures)[:2000] or "the run did not complete"
-    alert_run_failure(result.run_id, "annual_run", message, str(year))
+    config = load_gate_config(current_paths().warehouse_dir, current_paths().alerts_dir)
+    alert_run_failure(result.run_id, "annual_run", message, str(year), config)
 
 
 def _print_blocking_findings(result) -> None:

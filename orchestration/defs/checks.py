@@ -48,7 +48,7 @@ def _gate_check(table: str) -> dg.AssetChecksDefinition:
     @dg.multi_asset_check(specs=specs, name=f"quality_gate_{table}")
     def _check(context: dg.AssetCheckExecutionContext) -> Iterator[dg.AssetCheckResult]:
         paths, years = current_paths(), _years(context)
-        config = load_gate_config(paths.warehouse_dir)
+        config = load_gate_config(paths.warehouse_dir, paths.alerts_dir)
         with connect_work_db(paths.work_db, read_only=True) as con:
             frame = read_gate_frame(con, table, years)
         outcome = run_gate(table, frame, years, config, context.run.run_id, paths.warehouse_dir)
@@ -89,4 +89,10 @@ def alert_on_failed_runs(context: dg.RunFailureSensorContext) -> None:
     """A failed or crashed run becomes an alert too (same sinks as the gate)."""
     run = context.dagster_run
     message = context.failure_event.message if context.failure_event else ""
-    alert_run_failure(run.run_id, run.job_name, message or "", run.tags.get("dagster/partition"))
+    alert_run_failure(
+        run.run_id,
+        run.job_name,
+        message or "",
+        run.tags.get("dagster/partition"),
+        load_gate_config(current_paths().warehouse_dir, current_paths().alerts_dir),
+    )

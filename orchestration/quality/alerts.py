@@ -1,6 +1,6 @@
 """Alerts: the gate's findings, the files' receipts and failed runs, sent to the configured sinks.
 
-A Great Expectations checkpoint hands its validation result to `AlertAction` (a GX
+A Great Expectations checkpoint hands its validation result to `AlertAction` (action.py, a GX
 `ValidationAction`), which alerts every new finding, located: the year, the rule, the county, the
 variable, what was found and expected, the file and row, and the cause. Sinks (gate.yaml
 `alerts.sinks`, or `LEAP_ALERT_SINKS`): a JSON-lines log (default), a webhook (HTTP POST of JSON)
@@ -18,14 +18,11 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.message import EmailMessage
 from pathlib import Path
-from typing import Any, Literal, Protocol
-
-from great_expectations.checkpoint import ValidationAction
-from great_expectations.compatibility.pydantic import PrivateAttr
+from typing import Any
 
 from orchestration.quality.config import AlertConfig, EmailConfig, GateConfig, WebhookConfig
 from orchestration.quality.dedupe import AlertState, fingerprint
-from orchestration.quality.findings import Finding, findings_of, plain, scrub
+from orchestration.quality.findings import Finding, plain, scrub
 
 RUN_FAILURE_SCOPE = "run_failures"
 RUN_FAILURES_REMEMBERED = 1000
@@ -75,12 +72,6 @@ class Batch:
     subject: str
     introduction: str
     alerts: Sequence[Alert]
-
-
-class Sink(Protocol):
-    name: str
-
-    def send(self, batch: Batch) -> None: ...
 
 
 @dataclass(frozen=True)
@@ -167,9 +158,9 @@ class EmailSink:
             smtp.send_message(message)
 
 
-def sinks_from_config(config: AlertConfig) -> list[Sink]:
+def sinks_from_config(config: AlertConfig) -> list[JsonlSink | WebhookSink | EmailSink]:
     """The sinks switched on in the configuration."""
-    available: dict[str, Sink] = {
+    available = {
         "jsonl": JsonlSink(config.jsonl_path),
         "webhook": WebhookSink(config.webhook),
         "email": EmailSink(config.email),
@@ -245,54 +236,15 @@ def alert_findings(
     return dispatch(alerts, scope, subject, introduction, config.alerts)
 
 
-class AlertAction(ValidationAction):
-    """A checkpoint action that alerts the failing rows of the validation, once each."""
-
-    type: Literal["leap_alerts"] = "leap_alerts"
-    table: str
-    _config: Any = PrivateAttr(default=None)
-    _run_id: str | None = PrivateAttr(default=None)
-    _outcome: dict = PrivateAttr(default_factory=dict)  # shared with the checkpoint's copy
-
-    def bound(self, config: GateConfig, run_id: str) -> AlertAction:
-        """The action with what it needs at run time (not part of its GX configuration)."""
-        self._config, self._run_id = config, run_id
-        return self
-
-    @property
-    def docs_page(self) -> str | None:
-        """The Data Docs page of the validation (relative to the warehouse), once run."""
-        return self._outcome.get("data_docs")
-
-    def run(self, checkpoint_result: Any, action_context: Any = None) -> dict:
-        pages = self._get_data_docs_pages_from_prior_action(action_context) or {}
-        sent: dict[str, int] = {}
-        for key, validation in checkpoint_result.run_results.items():
-            page = next(iter((pages.get(key) or {}).values()), None)
-            docs = self._outcome["data_docs"] = self._config.relative_to_warehouse(page)
-            findings = findings_of(self.table, validation)
-            for year in sorted({f.evaluation_year for f in findings if f.evaluation_year}):
-                mine = [f for f in findings if f.evaluation_year in (year, None)]
-                outcome = alert_findings(
-                    mine, f"{self.table} {year}", self._config, self._run_id, docs
-                )
-                for sink, count in outcome.sent.items():
-                    sent[sink] = sent.get(sink, 0) + count
-        return {"alerts_sent": sent}
-
-
 def alert_run_failure(
     run_id: str,
     job_name: str,
     error_message: str,
-    partition: str | None = None,
-    config: GateConfig | None = None,
+    partition: str | None,
+    config: GateConfig,
 ) -> DispatchOutcome:
     """Alert a failed or crashed run (the Dagster run-failure sensor calls this); each run
     alerts once, however often the sensor sees it."""
-    from orchestration.quality.config import load_gate_config
-
-    config = config or load_gate_config()
     error = scrub(str(error_message or "no error message"))[:MAX_ERROR_MESSAGE]
     where = f"{job_name}" + (f" (partition {partition})" if partition else "")
     alert = Alert(

@@ -1,8 +1,9 @@
 """The gate's configuration: `expectations/gate.yaml`, with environment overrides.
 
-Severities, tolerances and thresholds come from the file; where alerts go and where the Data
-Docs are written can also be set from `LEAP_*` environment variables, so that a deployment can
-point them elsewhere without editing the file (SMTP credentials only from the environment).
+Rules, severities, tolerances and thresholds come from the file; which sinks alerts go to and
+their addresses can also be set from `LEAP_*` environment variables, so that a deployment can
+change them without editing the file (SMTP credentials only from the environment). Alerts and
+Data Docs are written under the warehouse folder the caller passes in.
 """
 
 from __future__ import annotations
@@ -102,16 +103,6 @@ def _flag(value: Any) -> bool:
     return str(value).strip().lower() in {"1", "true", "yes", "on"}
 
 
-def _path(value: str | Path, base: Path) -> Path:
-    path = Path(value).expanduser()
-    return path if path.is_absolute() else base / path
-
-
-def _folder_from_env(environ: Mapping[str, str], name: str, default: Path) -> Path:
-    value = _env(environ, name)
-    return Path(value).expanduser().resolve() if value else default
-
-
 def _check_rules(rules: Mapping[str, Any], where: Path) -> dict[str, dict[str, str]]:
     for table, severities in (rules or {}).items():
         for rule, severity in (severities or {}).items():
@@ -157,9 +148,8 @@ def _ingest_severities(section: Mapping[str, Any], where: Path) -> dict[str, str
 
 
 def _alert_config(
-    raw: Mapping[str, Any], environ: Mapping[str, str], warehouse: Path, where: Path
+    raw: Mapping[str, Any], environ: Mapping[str, str], alerts_dir: Path, where: Path
 ) -> AlertConfig:
-    alerts_dir = _folder_from_env(environ, "LEAP_ALERTS_DIR", warehouse / "alerts")
     sinks_text = _env(environ, "LEAP_ALERT_SINKS")
     sinks = (
         [sink.strip() for sink in sinks_text.split(",") if sink.strip() not in {"", "none"}]
@@ -180,10 +170,8 @@ def _alert_config(
     )
     config = AlertConfig(
         sinks=tuple(sinks),
-        state_path=_path(raw.get("state_file", "alert_state.json"), alerts_dir),
-        jsonl_path=_path(
-            _env(environ, "LEAP_ALERT_JSONL") or jsonl.get("file", "alerts.jsonl"), alerts_dir
-        ),
+        state_path=alerts_dir / raw.get("state_file", "alert_state.json"),
+        jsonl_path=alerts_dir / jsonl.get("file", "alerts.jsonl"),
         webhook=WebhookConfig(
             url=_env(environ, "LEAP_ALERT_WEBHOOK_URL") or str(webhook.get("url") or ""),
             timeout_seconds=float(webhook.get("timeout_seconds", 10)),
@@ -217,34 +205,33 @@ def _alert_config(
 
 
 def load_gate_config(
-    warehouse: Path | None = None,
+    warehouse: Path = PROJECT_ROOT / "warehouse",
+    alerts_dir: Path | None = None,
     path: str | Path | None = None,
     environ: Mapping[str, str] | None = None,
 ) -> GateConfig:
     """Read gate.yaml (`path`, else `LEAP_GATE_CONFIG`, else `expectations/gate.yaml`) and apply
-    the environment's alert settings; alerts and Data Docs go under `warehouse`. A wrong name or
-    value is an error that says where and what."""
+    the environment's alert settings; Data Docs go under `warehouse`, alerts and receipts into
+    `alerts_dir` (default `<warehouse>/alerts`). A wrong name or value is an error that says
+    where and what."""
     environ = os.environ if environ is None else environ
     where = Path(path or _env(environ, "LEAP_GATE_CONFIG") or DEFAULT_CONFIG_PATH)
     if not where.exists():
         raise FileNotFoundError(f"gate configuration {where} does not exist")
     raw = yaml.safe_load(where.read_text(encoding="utf-8")) or {}
     tolerances = {"points": 1e-6, "mean_score": 0.0051, **(raw.get("tolerances") or {})}
-    warehouse = warehouse or _folder_from_env(
-        environ, "LEAP_WAREHOUSE_DIR", PROJECT_ROOT / "warehouse"
-    )
     docs = raw.get("data_docs") or {}
     docs_enabled = _flag(_env(environ, "LEAP_DATA_DOCS") or docs.get("enabled", True))
-    docs_dir = _folder_from_env(
-        environ, "LEAP_DATA_DOCS_DIR", _path(docs.get("dir", "data_docs"), warehouse)
-    )
+    docs_dir = warehouse / docs.get("dir", "data_docs")
     return GateConfig(
         path=where,
         tolerances={name: float(value) for name, value in tolerances.items()},
         raw_settings=_check_raw_settings(raw.get("raw_submitted_values") or {}, where),
         rules=_check_rules(raw.get("rules") or {}, where),
         ingest_severities=_ingest_severities(raw.get("ingest_problems") or {}, where),
-        alerts=_alert_config(raw.get("alerts") or {}, environ, warehouse, where),
+        alerts=_alert_config(
+            raw.get("alerts") or {}, environ, alerts_dir or warehouse / "alerts", where
+        ),
         data_docs_dir=docs_dir if docs_enabled else None,
         warehouse=warehouse,
         receipts=_flag((raw.get("receipts") or {}).get("enabled", True)),

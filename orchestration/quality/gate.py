@@ -18,7 +18,6 @@ from typing import Any
 import duckdb
 import pandas as pd
 
-from expectations.suites import rules_of
 from orchestration.quality.config import GateConfig
 from orchestration.quality.findings import Finding, findings_of
 
@@ -121,7 +120,8 @@ def run_gate(
     from great_expectations.core.run_identifier import RunIdentifier
 
     from expectations.context import GX_LOCK, SITE, gate_checkpoint, gate_context
-    from orchestration.quality.alerts import AlertAction
+    from expectations.suites import rules_of
+    from orchestration.quality.action import AlertAction
 
     settings, severities = config.settings(), config.rules.get(table, {})
     docs_dir = config.data_docs_dir
@@ -130,7 +130,7 @@ def run_gate(
         actions: list[Any] = []
         if docs_dir is not None:
             actions.append(gx.checkpoint.UpdateDataDocsAction(name="data_docs", site_names=[SITE]))
-        alerts = AlertAction(name="alerts", table=table).bound(config, run_id)
+        alerts = AlertAction(name="alerts", table=table).bound(config, run_id, years)
         actions.append(alerts)
         checkpoint = gate_checkpoint(context, table, settings, severities, actions)
         result = checkpoint.run(
