@@ -56,6 +56,8 @@ def _gate_check(table: str) -> dg.AssetChecksDefinition:
             write_outcomes(con, [outcome])
             if table == "ingest_problems" and config.receipts:
                 send_receipts(con, years, config)
+        for sink, error in outcome.alert_errors.items():
+            context.log.error(f"alerts could not be sent to {sink}: {error}")
         for rule in outcome.rules:
             for finding in rule.findings[:MAX_FINDINGS_IN_METADATA]:
                 context.log.warning(finding.describe())

@@ -46,4 +46,10 @@ class AlertAction(ValidationAction):
                 )
                 for sink, count in outcome.sent.items():
                     sent[sink] = sent.get(sink, 0) + count
-        return {"alerts_sent": sent}
+                self._outcome.setdefault("alert_errors", {}).update(outcome.errors)
+        return {"alerts_sent": sent, "alert_errors": self._outcome.get("alert_errors", {})}
+
+    @property
+    def alert_errors(self) -> dict[str, str]:
+        """Per sink, why it could not be sent to (the others were sent to all the same)."""
+        return self._outcome.get("alert_errors", {})

@@ -173,10 +173,9 @@ def sinks_from_config(config: AlertConfig) -> list[JsonlSink | WebhookSink | Ema
 
 @dataclass
 class DispatchOutcome:
-    """Per sink: alerts sent, alerts held back as already sent, and delivery errors."""
+    """Per sink: alerts sent, and delivery errors."""
 
     sent: dict[str, int] = field(default_factory=dict)
-    suppressed: dict[str, int] = field(default_factory=dict)
     errors: dict[str, str] = field(default_factory=dict)
 
 
@@ -201,7 +200,6 @@ def dispatch(
             delivered = list(delivered_by_sink.get(sink.name, []))
             known = set(delivered)
             new = [alert for alert in alerts if alert.fingerprint not in known]
-            outcome.suppressed[sink.name] = len(alerts) - len(new)
             if new:
                 try:
                     sink.send(Batch(subject, introduction, new))

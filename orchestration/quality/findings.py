@@ -14,6 +14,8 @@ from typing import Any
 
 PHONE_NUMBER = re.compile(r"(?<!\d)(?:1[3-9]\d{9}|0\d{2,3}-?\d{7,8})(?!\d)")
 NO_FILE = "无（该县没有可用的报送文件）"
+KEY_FIELDS = "table rule evaluation_year county_code variable_or_indicator file_name row_number"
+KEY_FIELDS = (*KEY_FIELDS.split(), "value_found")
 
 
 def scrub(text: Any) -> Any:
@@ -56,16 +58,7 @@ class Finding:
     @property
     def key(self) -> tuple:
         """What identifies the failure across runs (its alert is sent once)."""
-        return (
-            self.evaluation_year,
-            self.table,
-            self.rule,
-            self.county_code,
-            self.variable_or_indicator,
-            self.file_name,
-            self.row_number,
-            str(self.value_found),
-        )
+        return tuple(str(getattr(self, name)) for name in KEY_FIELDS)
 
     def describe(self) -> str:
         """One line for people: where, what was found, what was expected, the file."""
@@ -129,19 +122,8 @@ def findings_of(table: str, validation: Any) -> list[Finding]:
         info = result.exception_info or {}
         if info.get("raised_exception"):
             message = scrub(str(info.get("exception_message")))
-            finding = Finding(
-                table,
-                meta["rule"],
-                meta["severity"],
-                None,
-                None,
-                None,
-                None,
-                "未能检查",
-                f"可检查的数据（{message}）",
-                None,
-                None,
-            )
+            finding = Finding(table, meta["rule"], meta["severity"], *[None] * 4, "未能检查",
+                              f"可检查的数据（{message}）", None, None)  # fmt: skip
             found[finding.key] = finding
             continue
         if result.success:

@@ -9,7 +9,7 @@ and becomes one Dagster asset check per rule and the rows of `marts.data_quality
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -20,6 +20,11 @@ import pandas as pd
 
 from orchestration.quality.config import GateConfig
 from orchestration.quality.findings import Finding, findings_of
+
+CHECK_COLUMNS = [
+    "evaluation_year", "gated_table", "rule", "severity", "passed", "failed_count",
+    "description", "data_docs", "run_id", "checked_at",
+]  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -49,53 +54,22 @@ class GateOutcome:
     rules: list[RuleOutcome] = field(default_factory=list)
     data_docs: str | None = None
     run_id: str | None = None
+    alert_errors: dict[str, str] = field(default_factory=dict)
     checked_at: datetime = field(default_factory=lambda: datetime.now(UTC).replace(tzinfo=None))
 
-    def blocked(self, year: int) -> bool:
-        return any(r.severity == "error" and r.failed_in(year) for r in self.rules)
-
     def status(self, year: int) -> str:
-        if self.blocked(year):
-            return "blocked"
-        return "warnings" if any(r.failed_in(year) for r in self.rules) else "passed"
-
-    def status_rows(self) -> pd.DataFrame:
-        rows = []
-        for year in self.years:
-            failed = [r for r in self.rules if r.failed_in(year)]
-            rows.append(
-                {
-                    "evaluation_year": year,
-                    "gated_table": self.table,
-                    "status": self.status(year),
-                    "checks_run": len(self.rules),
-                    "errors_failed": sum(r.severity == "error" for r in failed),
-                    "warnings_failed": sum(r.severity == "warning" for r in failed),
-                    "findings_total": sum(r.failed_in(year) for r in failed),
-                    "checks_failed": ", ".join(r.rule for r in failed),
-                    "data_docs": self.data_docs,
-                    "run_id": self.run_id,
-                    "checked_at": self.checked_at,
-                }
-            )
-        return pd.DataFrame(rows)
+        failed = {r.severity for r in self.rules if r.failed_in(year)}
+        return "blocked" if "error" in failed else "warnings" if failed else "passed"
 
     def check_rows(self) -> pd.DataFrame:
-        return pd.DataFrame(
-            [
-                {
-                    "evaluation_year": year,
-                    "gated_table": self.table,
-                    "rule": r.rule,
-                    "severity": r.severity,
-                    "passed": not r.failed_in(year),
-                    "failed_count": r.failed_in(year),
-                    "description": r.expected,
-                }
-                for year in self.years
-                for r in self.rules
-            ]
-        )
+        """One row per year and rule (`marts.data_quality_checks`)."""
+        rows = [
+            (year, self.table, r.rule, r.severity, not r.failed_in(year), r.failed_in(year),
+             r.expected, self.data_docs, self.run_id, self.checked_at)
+            for year in self.years
+            for r in self.rules
+        ]  # fmt: skip
+        return pd.DataFrame(rows, columns=CHECK_COLUMNS)
 
 
 def read_gate_frame(con: duckdb.DuckDBPyConnection, table: str, years: list[int]) -> pd.DataFrame:
@@ -138,31 +112,51 @@ def run_gate(
         )
     validation = next(iter(result.run_results.values()))
     findings = findings_of(table, validation)
-    outcome = GateOutcome(table=table, years=years, run_id=run_id, data_docs=alerts.docs_page)
+    outcome = GateOutcome(
+        table=table,
+        years=years,
+        run_id=run_id,
+        data_docs=alerts.docs_page,
+        alert_errors=alerts.alert_errors,
+    )
     for rule, expected in rules_of(table, settings).items():
         mine = tuple(finding for finding in findings if finding.rule == rule)
         outcome.rules.append(RuleOutcome(table, rule, severities[rule], expected, mine))
     return outcome
 
 
+STATUS = """
+    select evaluation_year, gated_table,
+        case when bool_or(not passed and severity = 'error') then 'blocked'
+            when bool_or(not passed) then 'warnings' else 'passed' end as status,
+        count(*) as checks_run,
+        count(*) filter (where not passed and severity = 'error') as errors_failed,
+        count(*) filter (where not passed and severity = 'warning') as warnings_failed,
+        sum(failed_count) as findings_total,
+        coalesce(string_agg(rule, ', ' order by rule) filter (where not passed), '')
+            as checks_failed,
+        any_value(data_docs) as data_docs, any_value(run_id) as run_id,
+        any_value(checked_at) as checked_at
+    from gate_rows
+    group by all
+"""
+
+
 def write_outcomes(con: duckdb.DuckDBPyConnection, outcomes: Iterable[GateOutcome]) -> None:
-    """Replace the run's years' rows of `marts.data_quality_status` and `data_quality_checks`."""
-    outcomes = list(outcomes)
-    frames: Mapping[str, list[pd.DataFrame]] = {
-        "data_quality_status": [o.status_rows() for o in outcomes],
-        "data_quality_checks": [o.check_rows() for o in outcomes],
-    }
+    """Replace the run's years' rows of `marts.data_quality_checks` (one per rule) and
+    `marts.data_quality_status` (one per gated table: blocked, warnings or passed)."""
+    rows = pd.concat([outcome.check_rows() for outcome in outcomes], ignore_index=True)
+    con.register("gate_rows", rows)
     con.execute("create schema if not exists marts")
-    for name, parts in frames.items():
-        rows = pd.concat(parts, ignore_index=True)
-        if rows.empty:
-            continue
-        con.register("gate_rows", rows)
-        con.execute(f"create table if not exists marts.{name} as select * from gate_rows limit 0")
+    for name, query in (
+        ("data_quality_checks", "select * exclude (data_docs, run_id, checked_at) from gate_rows"),
+        ("data_quality_status", STATUS),
+    ):
+        con.execute(f"create table if not exists marts.{name} as {query} limit 0")
         con.execute(
             f"delete from marts.{name} t using (select distinct evaluation_year, gated_table "
             "from gate_rows) g where t.evaluation_year = g.evaluation_year "
             "and t.gated_table = g.gated_table"
         )
-        con.execute(f"insert into marts.{name} by name select * from gate_rows")
-        con.unregister("gate_rows")
+        con.execute(f"insert into marts.{name} by name {query}")
+    con.unregister("gate_rows")
