@@ -97,7 +97,8 @@ def _print_blocking_findings(result) -> None:
             print(f"    {row.get('evaluation_year')} {row.get('county_name') or ''}"
                   f"({row.get('county_code') or '-'}) {row.get('variable_or_indicator') or ''}: "
                   f"found {row.get('value_found')}, expected {row.get('expected')}; "
-                  f"file {row.get('file_name') or 'none'}", flush=True)
+                  f"file {row.get('file_name') or 'none'}"
+                  + (f" row {row['row_number']}" if row.get("row_number") else ""), flush=True)
 
 
 def withdraw(file_name: str) -> int:

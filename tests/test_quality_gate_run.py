@@ -126,6 +126,8 @@ def test_an_unreadable_correction_blocks_until_removed_and_names_the_file(
     broken.write_bytes(b"PK\x03\x04 not really a workbook")
 
     blocked = run_leap(warehouse, "run", "--years", str(YEAR), "--no-demo")
+    receipt = warehouse / "alerts" / "receipts" / str(DATA_YEAR) / f"{broken.name}.txt"
+    receipt_when_blocked = receipt.read_text(encoding="utf-8")
     broken.unlink()
     published = run_leap(warehouse, "run", "--years", str(YEAR), "--no-demo")
 
@@ -136,15 +138,15 @@ def test_an_unreadable_correction_blocks_until_removed_and_names_the_file(
         if alert.get("rule") == "ingest_errors" and alert["file_name"] == broken.name
     ]
     assert [alert["severity"] for alert in named] == ["error"]
-    receipt = warehouse / "alerts" / "receipts" / str(DATA_YEAR) / f"{broken.name}.txt"
-    assert "已退回" in receipt.read_text(encoding="utf-8")
+    assert "已退回" in receipt_when_blocked
+    assert "已撤回（已从收件箱移除）" in receipt.read_text(encoding="utf-8")
     assert published.returncode == 0, published.stdout[-3000:]
 
 
 def test_delivering_the_original_again_makes_it_current(warehouse: Path) -> None:
     county, file_name, _ = resubmit(warehouse, "hte_count", lambda text: "-" + text)
     inbox = warehouse / "inbox" / str(DATA_YEAR)
-    original = next(inbox.glob(f"county_form_{county}_*.csv"))
+    original = inbox / file_name.replace("_corrected", "")
     blocked = run_leap(warehouse, "run", "--years", str(YEAR), "--no-demo")
     later = (inbox / file_name).stat().st_mtime + 86_400
     os.utime(original, (later, later))

@@ -27,6 +27,7 @@ CORRECTED = {
     "percent_sign": "百分号已去除",
     "total_row_skipped": "合计行已跳过",
 }
+WITHDRAWN = {"removed from the inbox": "已从收件箱移除", "withdrawn by command": "按命令撤回"}
 FILES = """
     select files.data_year, files.file_name, files.file_sha256, files.status, files.reason,
         files.value_count, files.is_withdrawn, files.withdrawn_reason,
@@ -44,7 +45,8 @@ def receipt_text(file: pd.Series, problems: pd.DataFrame, severities: dict[str, 
     """The receipt of one file, in Chinese."""
     lines = [f"回执：{file.file_name}（{file.data_year} 年度数据）"]
     if file.is_withdrawn:
-        lines.append(f"状态：已撤回（{file.withdrawn_reason}），其数值不再使用。")
+        why = WITHDRAWN.get(file.withdrawn_reason, file.withdrawn_reason)
+        lines.append(f"状态：已撤回（{why}），其数值不再使用。")
     elif file.status != "loaded":
         lines.append(f"状态：未能读取，已退回。原因：{file.reason}。请修改后重新报送。")
     else:
