@@ -8,6 +8,7 @@
     leap report [--out DIR]        regenerate the report site and the Excel lists from the mart
     leap report --pdf [--year Y]   ... and print one PDF per county and one for the province
     leap docs                      build dbt's documentation site into warehouse/dbt_docs
+    leap withdraw FILE             withdraw a submitted file (its values stay in raw, unused)
 """
 
 from __future__ import annotations
@@ -78,11 +79,43 @@ def _ensure_inbox(years: list[int]) -> None:
 
 def _alert_failed_run(result, year: int) -> None:
     """A run that failed or was blocked alerts (the UI's run-failure sensor needs a daemon)."""
-    from orchestration.quality import alert_run_failure
+    from orchestration.quality import alert_run_failure, load_gate_config
 
     failures = [event.message or "" for event in result.all_events if event.is_step_failure]
     message = "; ".join(failures)[:2000] or "the run did not complete"
-    alert_run_failure(result.run_id, "annual_run", message, str(year))
+    config = load_gate_config(current_paths().warehouse_dir, current_paths().alerts_dir)
+    alert_run_failure(result.run_id, "annual_run", message, str(year), config)
+
+
+def _print_blocking_findings(result) -> None:
+    """Which rule blocked, for which county and file (the first few of each failed rule)."""
+    for evaluation in result.get_asset_check_evaluations():
+        if evaluation.passed or evaluation.severity.value != "ERROR":
+            continue
+        findings = evaluation.metadata.get("findings")
+        rows = findings.value if findings is not None else []
+        print(f"  blocked by {evaluation.check_name}: {evaluation.description}", flush=True)
+        for row in rows[:5]:
+            print(f"    {row.get('evaluation_year')} {row.get('county_name') or ''}"
+                  f"({row.get('county_code') or '-'}) {row.get('variable_or_indicator') or ''}: "
+                  f"found {row.get('value_found')}, expected {row.get('expected')}; "
+                  f"file {row.get('file_name') or 'none'}"
+                  + (f" row {row['row_number']}" if row.get("row_number") else ""), flush=True)
+
+
+def withdraw(file_name: str) -> int:
+    """Withdraw a file from the raw layer's current submissions (the next run re-gates)."""
+    from orchestration.ingest.raw_store import withdraw_file
+    from orchestration.warehouse.connection import connect_work_db
+
+    with connect_work_db(current_paths().work_db) as con:
+        withdrawn = withdraw_file(con, file_name) or withdraw_file(con, Path(file_name).name)
+    if not withdrawn:
+        print(f"no delivered file named {file_name} in the raw layer")
+        return 1
+    for data_year, name in withdrawn:
+        print(f"withdrawn: {name} (data year {data_year}); run its evaluation year again")
+    return 0
 
 
 def run_years(years: list[int], *, demo_if_empty: bool = True) -> dict[int, bool]:
@@ -114,6 +147,7 @@ def run_years(years: list[int], *, demo_if_empty: bool = True) -> dict[int, bool
         outcomes[year] = published
         if not published:
             _alert_failed_run(result, year)
+            _print_blocking_findings(result)
         status = "published" if published else "NOT published (see the failures above)"
         print(f"  {year}: {status} in {time.perf_counter() - started:.1f} s", flush=True)
     return outcomes
@@ -172,6 +206,8 @@ def main(argv: list[str] | None = None) -> int:
     docs = commands.add_parser("docs", help="build dbt's documentation site (works offline)")
     docs.add_argument("--out", type=lambda text: Path(text).resolve(), default=None,
                       help="site folder (default: warehouse/dbt_docs)")
+    withdrawn = commands.add_parser("withdraw", help="withdraw a submitted file")
+    withdrawn.add_argument("file", help="the file's name in its year folder (or its SHA-256)")
     args = parser.parse_args(argv)
 
     os.chdir(PROJECT_ROOT)
@@ -213,6 +249,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"dbt documentation: {docs_summary.index} ({docs_summary.models} models) "
               f"in {docs_summary.seconds:.1f} s; open it in a browser (works offline)")
         return 0
+    if args.command == "withdraw":
+        return withdraw(args.file)
     return 2
 
 

@@ -57,30 +57,58 @@ def warehouse(demo_warehouse: Path, tmp_path: Path) -> Path:
     return copy
 
 
-def test_an_error_blocks_publishing_and_leaves_the_mart_untouched(warehouse: Path) -> None:
+def county_total(mart: Path, county: str) -> float:
+    with duckdb.connect(str(mart), read_only=True) as con:
+        return con.execute(
+            "select total_points from county_scores where evaluation_year = ? and county_code = ?",
+            [YEAR, county],
+        ).fetchone()[0]
+
+
+def test_an_error_blocks_publishing_until_the_file_is_withdrawn(warehouse: Path) -> None:
+    mart = warehouse / "mart.duckdb"
+    county, file_name, row = resubmit(warehouse, "hte_count", lambda text: "-" + text)
+    total = county_total(mart, county)
+
+    blocked = run_leap(warehouse, "run", "--years", str(YEAR), "--no-demo")
+    withdrawn = run_leap(warehouse, "withdraw", file_name)
+    published = run_leap(warehouse, "run", "--years", str(YEAR), "--no-demo")
+
+    assert blocked.returncode == 1, blocked.stdout[-3000:]
+    assert f"{YEAR}: NOT published" in blocked.stdout
+    assert "blocked by no_negative_values" in blocked.stdout
+    located = [
+        (alert["severity"], alert["file_name"], alert["row_number"])
+        for alert in alerts(warehouse)
+        if alert["kind"] == "quality_gate"
+        and alert["rule"] == "no_negative_values"
+        and alert["county_code"] == county
+        and alert["variable_or_indicator"] == "hte_count"
+    ]
+    assert located == [("error", file_name, row)]
+    failed_runs = [alert for alert in alerts(warehouse) if alert["kind"] == "run_failure"]
+    assert failed_runs and failed_runs[-1]["partition"] == str(YEAR)
+    assert withdrawn.returncode == 0, withdrawn.stdout
+    assert published.returncode == 0, published.stdout[-3000:]
+    assert county_total(mart, county) == total
+    with duckdb.connect(str(mart), read_only=True) as con:
+        statuses = con.execute(
+            "select gated_table, status from data_quality_status where evaluation_year = ? "
+            "order by 1",
+            [YEAR],
+        ).fetchall()
+    assert {status for _, status in statuses} == {"passed"} and len(statuses) == 5
+
+
+def test_a_blocked_run_leaves_the_mart_byte_identical(warehouse: Path) -> None:
     mart = warehouse / "mart.duckdb"
     before = digest(mart)
-    county, file_name, row = resubmit(warehouse, "hte_count", lambda text: "-" + text)
+    resubmit(warehouse, "gdp", lambda text: "0")
 
     completed = run_leap(warehouse, "run", "--years", str(YEAR), "--no-demo")
 
     assert completed.returncode == 1, completed.stdout[-3000:]
-    assert f"{YEAR}: NOT published" in completed.stdout
     assert digest(mart) == before
-    located = [
-        alert
-        for alert in alerts(warehouse)
-        if alert["kind"] == "quality_gate"
-        and alert["evaluation_year"] == YEAR
-        and alert["county_code"] == county
-        and alert["variable_or_indicator"] == "hte_count"
-    ]
-    assert located, f"no alert for {county} hte_count in {alerts(warehouse)[-5:]}"
-    assert located[0]["severity"] == "error"
-    assert located[0]["file_name"] == file_name
-    assert located[0]["row_number"] == row
-    failed_runs = [alert for alert in alerts(warehouse) if alert["kind"] == "run_failure"]
-    assert failed_runs and failed_runs[-1]["partition"] == str(YEAR)
     with duckdb.connect(str(warehouse / "work.duckdb"), read_only=True) as con:
         status = con.execute(
             "select status from marts.data_quality_status "
@@ -88,6 +116,96 @@ def test_an_error_blocks_publishing_and_leaves_the_mart_untouched(warehouse: Pat
             [YEAR],
         ).fetchone()
     assert status == ("blocked",)
+
+
+def test_an_unreadable_correction_blocks_until_removed_and_names_the_file(
+    warehouse: Path,
+) -> None:
+    inbox = warehouse / "inbox" / str(DATA_YEAR)
+    broken = inbox / "county_form_130123_2023_更正.xlsx"
+    broken.write_bytes(b"PK\x03\x04 not really a workbook")
+
+    blocked = run_leap(warehouse, "run", "--years", str(YEAR), "--no-demo")
+    receipt = warehouse / "alerts" / "receipts" / str(DATA_YEAR) / f"{broken.name}.txt"
+    receipt_when_blocked = receipt.read_text(encoding="utf-8")
+    broken.unlink()
+    published = run_leap(warehouse, "run", "--years", str(YEAR), "--no-demo")
+
+    assert blocked.returncode == 1, blocked.stdout[-3000:]
+    named = [
+        alert
+        for alert in alerts(warehouse)
+        if alert.get("rule") == "ingest_errors" and alert["file_name"] == broken.name
+    ]
+    assert [alert["severity"] for alert in named] == ["error"]
+    assert "已退回" in receipt_when_blocked
+    assert "已撤回（已从收件箱移除）" in receipt.read_text(encoding="utf-8")
+    assert published.returncode == 0, published.stdout[-3000:]
+
+
+def test_delivering_the_original_again_makes_it_current(warehouse: Path) -> None:
+    county, file_name, _ = resubmit(warehouse, "hte_count", lambda text: "-" + text)
+    inbox = warehouse / "inbox" / str(DATA_YEAR)
+    original = inbox / file_name.replace("_corrected", "")
+    blocked = run_leap(warehouse, "run", "--years", str(YEAR), "--no-demo")
+    later = (inbox / file_name).stat().st_mtime + 86_400
+    os.utime(original, (later, later))
+
+    published = run_leap(warehouse, "run", "--years", str(YEAR), "--no-demo")
+
+    assert (blocked.returncode, published.returncode) == (1, 0), published.stdout[-3000:]
+
+
+PROBE_NAME, PROBE_PHONE = "郭超建", "13395059950"
+
+
+def _texts_of_database(path: Path, skip_schema: str | None = None) -> str:
+    with duckdb.connect(str(path), read_only=True) as con:
+        tables = con.execute(
+            "select schema_name, table_name from duckdb_tables() union all "
+            "select schema_name, view_name from duckdb_views() where not internal"
+        ).fetchall()
+        texts = []
+        for schema, table in tables:
+            if schema == skip_schema:
+                continue
+            texts.append(str(con.execute(f'select * from "{schema}"."{table}"').fetchall()))
+    return "".join(texts)
+
+
+def test_the_contact_probe_stays_in_raw(warehouse: Path) -> None:
+    probe = f"见附件，联系人{PROBE_NAME} {PROBE_PHONE}"
+    resubmit(warehouse, "tech_contract", lambda text: probe)
+    inbox = warehouse / "inbox" / str(DATA_YEAR)
+    header = next(inbox.glob("*_corrected.csv"))
+    text = header.read_text(encoding="utf-8-sig").splitlines()
+    text[2] = f"统计年度,{DATA_YEAR},填报人,{PROBE_NAME},联系电话,{PROBE_PHONE}"
+    header.write_text("\ufeff" + "\n".join(text) + "\n", encoding="utf-8")
+
+    completed = run_leap(warehouse, "run", "--years", str(YEAR), "--no-demo")
+
+    downstream = [
+        completed.stdout,
+        completed.stderr,
+        _texts_of_database(warehouse / "work.duckdb", skip_schema="raw"),
+        _texts_of_database(warehouse / "mart.duckdb"),
+    ]
+    for folder in ("alerts", "data_docs", "mart_parquet", "dagster_home"):
+        for path in (warehouse / folder).rglob("*"):
+            if path.is_file() and path.suffix not in {".duckdb", ".wal"}:
+                downstream.append(path.read_bytes().decode("utf-8", errors="ignore"))
+    with duckdb.connect(str(warehouse / "work.duckdb"), read_only=True) as con:
+        in_raw = con.execute(
+            "select count(*) from raw.submitted_values where raw_text like ?", [f"%{PROBE_PHONE}%"]
+        ).fetchone()[0]
+    assert in_raw >= 1
+    leaks = [
+        part[max(0, part.find(word) - 80) : part.find(word) + 40]
+        for part in downstream
+        for word in (PROBE_NAME, PROBE_PHONE)
+        if word in part
+    ]
+    assert leaks == []
 
 
 def test_a_warning_publishes_and_alerts(warehouse: Path) -> None:
@@ -101,7 +219,7 @@ def test_a_warning_publishes_and_alerts(warehouse: Path) -> None:
     jumps = [
         alert
         for alert in alerts(warehouse)
-        if alert["evaluation_year"] == YEAR
+        if alert.get("evaluation_year") == YEAR
         and alert["county_code"] == county
         and alert["severity"] == "warning"
         and alert["variable_or_indicator"] == "tech_contract"

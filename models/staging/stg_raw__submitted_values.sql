@@ -1,19 +1,25 @@
-{#- The value in force for each unit, data year and variable: the latest submission supersedes
-    earlier ones (all stay in the raw layer). -#}
+{#- The value in force for each unit, data year and variable: the latest delivered file that is
+    not withdrawn supersedes earlier ones (all stay in the raw layer). -#}
 with
 
 submitted_values as (
     select * from {{ source('raw', 'submitted_values') }}
 ),
 
+current_files as (
+    select data_year, file_sha256, delivered_at from {{ ref('stg_raw__submission_files') }}
+    where not is_withdrawn
+),
+
 ranked as (
     select
-        *,
+        submitted_values.*,
         row_number() over (
-            partition by data_year, unit_code, variable_code
-            order by received_at desc, file_name desc, row_number desc
+            partition by submitted_values.data_year, unit_code, variable_code
+            order by current_files.delivered_at desc, file_name desc, row_number desc
         ) as submission_recency
     from submitted_values
+    inner join current_files using (data_year, file_sha256)
     where unit_code is not null
 ),
 
@@ -24,7 +30,7 @@ final as (
         variable_code,
         value,
         is_missing,
-        raw_text,
+        {{ scrub_contacts('raw_text') }} as raw_text,
         unit_found,
         conversion_factor,
         layout,

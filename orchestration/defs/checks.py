@@ -1,158 +1,89 @@
-"""The quality gate as blocking Dagster asset checks.
+"""The quality gate as Dagster asset checks: one per rule of expectations/gate.yaml.
 
-Each check validates one year of one table with the Great Expectations suites of
-`expectations/` (through `orchestration.quality.run_gate`), sends the alerts and writes the Data
-Docs, and records the year's status in `marts.data_quality_status`. A failed error-severity
-check blocks what is downstream: the raw gate stops the scoring, the mart gates stop
-`published_mart`, so the published mart keeps its previous version. Warnings publish and alert.
+Each gated table is the dbt model `quality.gate_<table>` (its asset key `quality/gate_<table>`);
+one multi-asset check per table validates every year of the run at once (one Great Expectations
+checkpoint run) and reports one asset check result per rule, blocking where the rule's severity
+is error, so that `published_mart` (which depends on the gate models) does not run. It records
+`marts.data_quality_status` and `marts.data_quality_checks` for the run's years and, with the
+ingest rules, writes each submitted file's receipt.
 """
+
+from collections.abc import Iterator
 
 import dagster as dg
-import duckdb
-import pandas as pd
 
-from orchestration.config.dataset import data_year_for
-from orchestration.defs.partitions import evaluation_years
-from orchestration.quality import GateContext, GateReport, alert_run_failure, run_gate
+from expectations import GATED_TABLES
 from orchestration.config.paths import current_paths
+from orchestration.defs.partitions import evaluation_years
+from orchestration.quality import alert_run_failure, load_gate_config, read_gate_frame, run_gate
+from orchestration.quality.gate import write_outcomes
+from orchestration.quality.receipts import send_receipts
 from orchestration.warehouse.connection import connect_work_db
 
-LATEST_RAW_VALUES = """
-    select * exclude (submission_recency)
-    from (
-        select
-            *,
-            row_number() over (
-                partition by data_year, unit_code, variable_code
-                order by received_at desc, file_name desc, row_number desc
-            ) as submission_recency
-        from raw.submitted_values
-        where data_year in (?, ?)
-    )
-    where submission_recency = 1 or unit_code is null
-"""
-
-STATUS_TABLE = "marts.data_quality_status"
+MAX_FINDINGS_IN_METADATA = 20
 
 
-def _frame(con: duckdb.DuckDBPyConnection, sql: str, parameters: list) -> pd.DataFrame:
-    return con.execute(sql, parameters).df()
+def gate_asset_key(table: str) -> dg.AssetKey:
+    """The asset the checks of a gated table are on: its frame, the dbt model."""
+    return dg.AssetKey(["quality", f"gate_{table}"])
 
 
-def _mart_rows(con: duckdb.DuckDBPyConnection, table: str, years: list[int]) -> pd.DataFrame:
-    placeholders = ", ".join("?" for _ in years)
-    return _frame(con, f"select * from marts.{table} where evaluation_year in ({placeholders})",
-                  years)
+def _years(context: dg.AssetCheckExecutionContext) -> list[int]:
+    return sorted(int(key) for key in context.partition_keys)
 
 
-def gate_frames(table: str, evaluation_year: int) -> dict[str, pd.DataFrame]:
-    """The frames the gate of `table` needs for one evaluation year, read from the work db."""
-    paths = current_paths()
-    with connect_work_db(paths.work_db, read_only=True) as con:
-        if table == "raw_submitted_values":
-            data_year = data_year_for(paths.dataset_dir, evaluation_year)
-            values = _frame(con, LATEST_RAW_VALUES, [data_year, data_year - 1])
-            return {"submitted_values": values}
-        year, previous = [evaluation_year], [evaluation_year - 1, evaluation_year]
-        lineage = _mart_rows(con, "county_indicator_points", year)
-        if table == "county_scores":
-            return {"county_scores": _mart_rows(con, "county_scores", year), "lineage": lineage}
-        if table == "county_transitions":
-            return {
-                "county_transitions": _mart_rows(con, "county_transitions", year),
-                "county_scores": _mart_rows(con, "county_scores", previous),
-                "lineage": lineage,
-            }
-        return {
-            "province_summary": _mart_rows(con, "province_summary", year),
-            "county_scores": _mart_rows(con, "county_scores", year),
-            "county_transitions": _mart_rows(con, "county_transitions", year),
-        }
-
-
-def record_status(report: GateReport) -> None:
-    """One row per year and gated table in `marts.data_quality_status` (published with the year)."""
-    metadata = report.to_metadata(max_findings=0)
-    status = "blocked" if report.blocking else ("warnings" if not report.passed else "passed")
-    row = {
-        "evaluation_year": report.evaluation_year,
-        "gated_table": report.table,
-        "status": status,
-        "checks_run": metadata["checks_run"],
-        "errors_failed": metadata["errors_failed"],
-        "warnings_failed": metadata["warnings_failed"],
-        "findings_total": metadata["findings_total"],
-        "checks_failed": ", ".join(metadata["checks_failed"]),
-        "data_docs": report.data_docs,
-        "run_id": report.run_id,
-        "checked_at": pd.Timestamp.now(tz="UTC").tz_localize(None),
-    }
-    frame = pd.DataFrame([row])
-    with connect_work_db(current_paths().work_db) as con:
-        con.execute("create schema if not exists marts")
-        con.register("status_row", frame)
-        con.execute(
-            f"create table if not exists {STATUS_TABLE} as select * from status_row limit 0"
+def _gate_check(table: str) -> dg.AssetChecksDefinition:
+    severities = load_gate_config().rules.get(table, {})
+    specs = [
+        dg.AssetCheckSpec(
+            name=rule,
+            asset=gate_asset_key(table),
+            blocking=severity == "error",
+            description=f"{table}: {rule} ({severity}; expectations/gate.yaml)",
+            partitions_def=evaluation_years,
         )
-        con.execute(
-            f"delete from {STATUS_TABLE} where evaluation_year = ? and gated_table = ?",
-            [report.evaluation_year, report.table],
-        )
-        con.execute(f"insert into {STATUS_TABLE} by name select * from status_row")
+        for rule, severity in severities.items()
+    ]
 
-
-def gate_result(table: str, context: dg.AssetCheckExecutionContext) -> dg.AssetCheckResult:
-    """Run the gate of one table for the check's partition and turn it into a check result."""
-    year = int(context.partition_key)
-    report = run_gate(table, gate_frames(table, year), year,
-                      GateContext(run_id=context.run.run_id))
-    record_status(report)
-    for finding in report.findings[:20]:
-        context.log.warning(finding.describe())
-    return dg.AssetCheckResult(
-        passed=report.passed,
-        severity=dg.AssetCheckSeverity(report.dagster_severity),
-        metadata=report.to_metadata(),
-        description=report.summary(),
-    )
-
-
-def _gate_check(table: str, asset_key: list[str], description: str) -> dg.AssetChecksDefinition:
-    @dg.asset_check(
-        asset=dg.AssetKey(asset_key),
-        name=f"quality_gate_{table}",
-        blocking=True,
-        partitions_def=evaluation_years,
-        description=description,
-    )
-    def _check(context: dg.AssetCheckExecutionContext) -> dg.AssetCheckResult:
-        return gate_result(table, context)
+    @dg.multi_asset_check(specs=specs, name=f"quality_gate_{table}")
+    def _check(context: dg.AssetCheckExecutionContext) -> Iterator[dg.AssetCheckResult]:
+        paths, years = current_paths(), _years(context)
+        config = load_gate_config(paths.warehouse_dir, paths.alerts_dir)
+        with connect_work_db(paths.work_db, read_only=True) as con:
+            frame = read_gate_frame(con, table, years)
+        outcome = run_gate(table, frame, years, config, context.run.run_id, paths.warehouse_dir)
+        with connect_work_db(paths.work_db) as con:
+            write_outcomes(con, [outcome])
+            if table == "ingest_problems" and config.receipts:
+                send_receipts(con, years, config)
+        for sink, error in outcome.alert_errors.items():
+            context.log.error(f"alerts could not be sent to {sink}: {error}")
+        for rule in outcome.rules:
+            for finding in rule.findings[:MAX_FINDINGS_IN_METADATA]:
+                context.log.warning(finding.describe())
+            yield dg.AssetCheckResult(
+                asset_key=gate_asset_key(table),
+                check_name=rule.rule,
+                passed=rule.passed,
+                severity=dg.AssetCheckSeverity.ERROR
+                if rule.severity == "error"
+                else dg.AssetCheckSeverity.WARN,
+                description=rule.expected,
+                metadata={
+                    "years": years,
+                    "failed_rows": len(rule.findings),
+                    "failed_by_year": {str(y): rule.failed_in(y) for y in years},
+                    "data_docs": outcome.data_docs or "",
+                    "findings": dg.MetadataValue.json(
+                        [f.to_dict() for f in rule.findings[:MAX_FINDINGS_IN_METADATA]]
+                    ),
+                },
+            )
 
     return _check
 
 
-raw_submissions_gate = _gate_check(
-    "raw_submitted_values", ["raw", "submitted_values"],
-    "Raw submissions: schema, every unit present, ranges, no negatives, related variables "
-    "consistent, year-over-year jumps.",
-)
-county_scores_gate = _gate_check(
-    "county_scores", ["marts", "county_scores"],
-    "Scores: points within bounds, dimensions adding up to the total, ranks and classes "
-    "consistent, class counts adding up.",
-)
-county_transitions_gate = _gate_check(
-    "county_transitions", ["marts", "county_transitions"],
-    "Transitions consistent with both years' scores and the division changes.",
-)
-province_summary_gate = _gate_check(
-    "province_summary", ["marts", "province_summary"],
-    "Province summary consistent with the county scores and transitions.",
-)
-
-quality_gate_checks = [
-    raw_submissions_gate, county_scores_gate, county_transitions_gate, province_summary_gate,
-]
+quality_gate_checks = [_gate_check(table) for table in GATED_TABLES]
 
 
 @dg.run_failure_sensor(name="alert_on_failed_runs", default_status=dg.DefaultSensorStatus.RUNNING)
@@ -160,4 +91,10 @@ def alert_on_failed_runs(context: dg.RunFailureSensorContext) -> None:
     """A failed or crashed run becomes an alert too (same sinks as the gate)."""
     run = context.dagster_run
     message = context.failure_event.message if context.failure_event else ""
-    alert_run_failure(run.run_id, run.job_name, message or "", run.tags.get("dagster/partition"))
+    alert_run_failure(
+        run.run_id,
+        run.job_name,
+        message or "",
+        run.tags.get("dagster/partition"),
+        load_gate_config(current_paths().warehouse_dir, current_paths().alerts_dir),
+    )

@@ -4,7 +4,10 @@ Tables in schema `raw` (created if missing):
 
 - `raw.submission_files`  one row per (data_year, file_sha256): every file ever received;
 - `raw.submitted_values`  the typed long-form values with their lineage;
-- `raw.ingest_problems`   the problems, each tied to its file by file_sha256.
+- `raw.ingest_problems`   the problems, each tied to its file by file_sha256;
+- `raw.file_events`       when a file was delivered, withdrawn (`leap withdraw`) or removed from
+                          the inbox, and delivered again: staging takes the current submission
+                          from the latest delivery of the files not withdrawn.
 
 Append-only and idempotent by file content: a file whose (data_year, file_sha256) is already
 stored is skipped with its values and problems, so ingesting the same inbox twice changes nothing,
@@ -27,6 +30,8 @@ SCHEMA = "raw"
 FILES_TABLE = f"{SCHEMA}.submission_files"
 VALUES_TABLE = f"{SCHEMA}.submitted_values"
 PROBLEMS_TABLE = f"{SCHEMA}.ingest_problems"
+EVENTS_TABLE = f"{SCHEMA}.file_events"
+REMOVED = "removed from the inbox"
 
 _DUCKDB_TYPES = {
     pl.Int32(): "INTEGER",
@@ -75,6 +80,10 @@ def ensure_raw_schema(con: duckdb.DuckDBPyConnection) -> None:
         for name, dtype in schema.items():
             if (table.split(".")[1], name) not in existing:
                 con.execute(f"ALTER TABLE {table} ADD COLUMN {name} {_DUCKDB_TYPES[dtype]}")
+    con.execute(
+        f"CREATE TABLE IF NOT EXISTS {EVENTS_TABLE} (data_year INTEGER, file_name VARCHAR, "
+        "file_sha256 VARCHAR, event VARCHAR, reason VARCHAR, event_at TIMESTAMP)"
+    )
 
 
 def store_ingest_result(
@@ -141,3 +150,61 @@ def _one_row_per_file(files: pl.DataFrame) -> pl.DataFrame:
         .unique(subset=["data_year", "file_sha256"], keep="first", maintain_order=True)
         .drop("_rejected")
     )
+
+
+_LATEST_EVENTS = f"""
+    select data_year, file_name, file_sha256, event, reason, event_at
+    from {EVENTS_TABLE}
+    qualify row_number() over (
+        partition by data_year, file_sha256 order by event_at desc, event desc
+    ) = 1
+"""
+
+
+def record_inbox_state(con: duckdb.DuckDBPyConnection, result: IngestResult) -> None:
+    """Record which files of the years read are in the inbox now: a file seen for the first time
+    is delivered when received; a file copied in again (newer than its last event) is delivered
+    again then, and one put back after it was removed is delivered again now, so either
+    supersedes; a stored file no longer in the inbox is withdrawn."""
+    ensure_raw_schema(con)
+    con.register("_present", _one_row_per_file(result.files).to_arrow())
+    try:
+        con.execute(f"CREATE OR REPLACE TEMP TABLE _latest AS {_LATEST_EVENTS}")
+        con.execute(
+            f"INSERT INTO {EVENTS_TABLE} SELECT p.data_year, p.file_name, p.file_sha256, "
+            "'delivered', CASE WHEN l.event IS NULL THEN 'received' ELSE 'delivered again' END, "
+            "CASE WHEN l.event = 'withdrawn' THEN current_timestamp::TIMESTAMP "
+            "ELSE p.received_at END "
+            "FROM _present p LEFT JOIN _latest l USING (data_year, file_sha256) "
+            "WHERE l.event IS NULL OR p.received_at > l.event_at "
+            f"OR (l.event = 'withdrawn' AND l.reason = '{REMOVED}')"
+        )
+        con.execute(
+            f"INSERT INTO {EVENTS_TABLE} SELECT l.data_year, l.file_name, l.file_sha256, "
+            f"'withdrawn', '{REMOVED}', current_timestamp::TIMESTAMP FROM _latest l "
+            "WHERE l.event = 'delivered' AND l.data_year IN (SELECT data_year FROM _present) "
+            "AND l.file_sha256 NOT IN (SELECT file_sha256 FROM _present)"
+        )
+    finally:
+        con.unregister("_present")
+
+
+def withdraw_file(
+    con: duckdb.DuckDBPyConnection, file_name: str, reason: str = "withdrawn by command"
+) -> list[tuple[int, str]]:
+    """Withdraw the current delivery of a file (its name in the year folder, or its SHA-256):
+    its values and problems stay in raw but are no longer current. Returns (data_year,
+    file_name) of what was withdrawn; nothing when no delivered file has that name."""
+    ensure_raw_schema(con)
+    rows = con.execute(
+        f"SELECT data_year, file_name, file_sha256 FROM ({_LATEST_EVENTS}) "
+        "WHERE event = 'delivered' AND (file_name = ? OR file_sha256 = ?)",
+        [file_name, file_name],
+    ).fetchall()
+    for data_year, name, sha in rows:
+        con.execute(
+            f"INSERT INTO {EVENTS_TABLE} VALUES (?, ?, ?, 'withdrawn', ?, "
+            "current_timestamp::TIMESTAMP)",
+            [data_year, name, sha, reason],
+        )
+    return [(int(year), str(name)) for year, name, _ in rows]

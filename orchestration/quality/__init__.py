@@ -1,53 +1,21 @@
-"""The quality gate: Great Expectations suites run on pandas frames, located findings, alerts.
+"""The quality gate: Great Expectations checkpoints on the dbt models `quality.gate_<table>`, one
+outcome per rule, alerts that name the cause, and a receipt per submitted file.
 
-The suites are in `expectations/` (one module per table), the severities and thresholds in
-`expectations/gate.yaml`. Plain Python; a Dagster asset check calls it like this:
-
-    import dagster as dg
-    from orchestration.quality import GateContext, alert_run_failure, run_gate
-
-    @dg.asset_check(asset=county_scores, blocking=True)
-    def county_scores_gate(context: dg.AssetCheckExecutionContext) -> dg.AssetCheckResult:
-        year = int(context.partition_key)
-        frames = {"county_scores": ..., "lineage": ...}  # pandas frames read from DuckDB
-        report = run_gate("county_scores", frames, year, GateContext(run_id=context.run.run_id))
-        return dg.AssetCheckResult(
-            passed=report.passed,
-            severity=dg.AssetCheckSeverity(report.dagster_severity),  # ERROR blocks, WARN not
-            metadata=report.to_metadata(),
-        )
-
-    @dg.run_failure_sensor
-    def alert_failed_runs(context: dg.RunFailureSensorContext) -> None:
-        run = context.dagster_run
-        alert_run_failure(run.run_id, run.job_name, context.failure_event.message or "",
-                          run.tags.get("dagster/partition"))
-
-`report.blocking` is the publish decision (an error-severity check failed); the report has
-already written the Data Docs and sent the alerts when `run_gate` returns.
+Plain Python: the Dagster asset checks (orchestration/defs/checks.py) read a table's frame with
+`read_gate_frame`, run `run_gate` (one checkpoint run for the years of the run) and record the
+outcome with `write_outcomes`.
 """
 
-from orchestration.quality.alerts import Alert, DispatchOutcome, alert_run_failure
+from orchestration.quality.alerts import alert_run_failure
 from orchestration.quality.config import GateConfig, load_gate_config
-from orchestration.quality.report import CheckResult, Finding, GateReport
-from orchestration.quality.runner import (
-    GateContext,
-    check_names,
-    lineage_from_indicator_points,
-    run_gate,
-)
+from orchestration.quality.gate import GateOutcome, RuleOutcome, read_gate_frame, run_gate
 
 __all__ = [
-    "Alert",
-    "CheckResult",
-    "DispatchOutcome",
-    "Finding",
     "GateConfig",
-    "GateContext",
-    "GateReport",
+    "GateOutcome",
+    "RuleOutcome",
     "alert_run_failure",
-    "check_names",
-    "lineage_from_indicator_points",
     "load_gate_config",
+    "read_gate_frame",
     "run_gate",
 ]

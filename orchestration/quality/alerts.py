@@ -1,12 +1,10 @@
-"""Alerts: every new failure of the gate, and every failed run, sent to the configured sinks.
+"""Alerts: the gate's findings, the files' receipts and failed runs, sent to the configured sinks.
 
-An alert names the year, the check, the county, the variable or indicator, the value found,
-what was expected, and the file and row. Sinks (gate.yaml `alerts.sinks`, or
-`LEAP_ALERT_SINKS`): a JSON-lines log (default), a webhook (HTTP POST of JSON) and e-mail over
-SMTP. An unchanged failure is alerted once per sink (see `dedupe`).
-
-Alerts carry no personal data: they are built only from findings, whose frames were cut to the
-known columns before anything read them, and phone-number-like text is masked besides.
+A Great Expectations checkpoint hands its validation result to `AlertAction` (action.py, a GX
+`ValidationAction`), which alerts every new finding, located: the year, the rule, the county, the
+variable, what was found and expected, the file and row, and the cause. Sinks (gate.yaml
+`alerts.sinks`, or `LEAP_ALERT_SINKS`): a JSON-lines log (default), a webhook (HTTP POST of JSON)
+and e-mail over SMTP. An unchanged failure is alerted once per sink (see `dedupe`).
 """
 
 from __future__ import annotations
@@ -16,115 +14,51 @@ import json
 import smtplib
 import urllib.request
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.message import EmailMessage
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any
 
-from expectations._base import fmt, plain
 from orchestration.quality.config import AlertConfig, EmailConfig, GateConfig, WebhookConfig
 from orchestration.quality.dedupe import AlertState, fingerprint
-from orchestration.quality.report import Finding, GateReport, item_label, redact
+from orchestration.quality.findings import Finding, plain, scrub
 
 RUN_FAILURE_SCOPE = "run_failures"
 RUN_FAILURES_REMEMBERED = 1000
 MAX_ERROR_MESSAGE = 4000
 
 
-def _now() -> str:
-    return datetime.now(UTC).isoformat(timespec="seconds")
-
-
 @dataclass(frozen=True)
 class Alert:
-    """One alert: a located failure of the gate, or a failed run."""
+    """One alert: a located finding of the gate, a file's receipt, or a failed run."""
 
-    kind: str  # "quality_gate" or "run_failure"
+    kind: str  # "quality_gate", "receipt" or "run_failure"
     severity: str
     message: str
     fingerprint: str
-    evaluation_year: int | None = None
-    table: str | None = None
-    check: str | None = None
-    county_code: str | None = None
-    county_name: str | None = None
-    variable_or_indicator: str | None = None
-    value_found: Any = None
-    expected: str | None = None
-    file_name: str | None = None
-    row_number: int | None = None
-    sources: str | None = None
-    run_id: str | None = None
-    job_name: str | None = None
-    partition: str | None = None
-    error: str | None = None
-    data_docs: str | None = None
-    created_at: str = field(default_factory=_now)
+    details: dict[str, Any] = field(default_factory=dict)
+    created_at: str = field(default_factory=lambda: datetime.now(UTC).isoformat(timespec="seconds"))
 
     def to_dict(self) -> dict[str, Any]:
-        """The alert as plain JSON values."""
-        return {key: plain(value) for key, value in asdict(self).items()}
-
-    def details(self) -> list[tuple[str, str]]:
-        """(label, text) lines for a plain-text body."""
-        if self.kind == "run_failure":
-            lines = [
-                ("Job", self.job_name),
-                ("Partition", self.partition),
-                ("Run", self.run_id),
-                ("Error", self.error),
-            ]
-        else:
-            county = f"{self.county_name or 'unit not in the registry'} ({self.county_code})"
-            source = self.file_name and self.file_name + (
-                f", row {self.row_number}" if self.row_number is not None else ""
-            )
-            lines = [
-                ("Evaluation year", str(self.evaluation_year)),
-                ("Check", f"{self.table}.{self.check}"),
-                ("County", county if self.county_code else None),
-                (
-                    item_label(self.table or "", self.variable_or_indicator).capitalize(),
-                    self.variable_or_indicator,
-                ),
-                ("Found", fmt(self.value_found)),
-                ("Expected", self.expected),
-                ("File", source),
-                ("Sources", self.sources),
-            ]
-        return [(label, text) for label, text in lines if text]
+        return {
+            "kind": self.kind,
+            "severity": self.severity,
+            "message": self.message,
+            **{key: plain(value) for key, value in self.details.items()},
+            "fingerprint": self.fingerprint,
+            "created_at": self.created_at,
+        }
 
 
 def alert_for_finding(finding: Finding, run_id: str | None, data_docs: str | None) -> Alert:
     """The alert of one finding; its fingerprint ignores the run, so a re-run matches it."""
-    value = finding.value_found
     return Alert(
         kind="quality_gate",
         severity=finding.severity,
         message=finding.describe(),
-        fingerprint=fingerprint(
-            finding.evaluation_year,
-            finding.table,
-            finding.check,
-            finding.county_code,
-            finding.variable_or_indicator,
-            fmt(value),
-            finding.expected,
-        ),
-        evaluation_year=finding.evaluation_year,
-        table=finding.table,
-        check=finding.check,
-        county_code=finding.county_code,
-        county_name=finding.county_name,
-        variable_or_indicator=finding.variable_or_indicator,
-        value_found=value,
-        expected=finding.expected,
-        file_name=finding.file_name,
-        row_number=finding.row_number,
-        sources=finding.sources,
-        run_id=run_id,
-        data_docs=data_docs,
+        fingerprint=fingerprint(*finding.key),
+        details={**finding.to_dict(), "run_id": run_id, "data_docs": data_docs},
     )
 
 
@@ -138,12 +72,6 @@ class Batch:
     subject: str
     introduction: str
     alerts: Sequence[Alert]
-
-
-class Sink(Protocol):
-    name: str
-
-    def send(self, batch: Batch) -> None: ...
 
 
 @dataclass(frozen=True)
@@ -192,18 +120,18 @@ class WebhookSink:
 
 
 def email_body(batch: Batch, max_findings: int) -> str:
-    """The plain-text body: the introduction, then each alert's located details."""
+    """The plain-text body: the introduction, then each alert's message."""
     lines = [batch.introduction, ""]
     for number, alert in enumerate(batch.alerts[:max_findings], start=1):
-        lines.append(f"{number}. {alert.severity.upper()}")
-        lines.extend(f"   {label + ':':<17} {text}" for label, text in alert.details())
-        lines.append("")
+        lines += [f"{number}. [{alert.severity}] {alert.message}", ""]
     omitted = len(batch.alerts) - max_findings
     if omitted > 0:
         lines.append(f"... and {omitted} more, in the JSON-lines alert log and the Data Docs.")
-    data_docs = next((alert.data_docs for alert in batch.alerts if alert.data_docs), None)
-    if data_docs:
-        lines.append(f"Data Docs: {data_docs}")
+    docs = next(
+        (a.details.get("data_docs") for a in batch.alerts if a.details.get("data_docs")), None
+    )
+    if docs:
+        lines.append(f"Data Docs (in the warehouse): {docs}")
     return "\n".join(lines) + "\n"
 
 
@@ -230,9 +158,9 @@ class EmailSink:
             smtp.send_message(message)
 
 
-def sinks_from_config(config: AlertConfig) -> list[Sink]:
+def sinks_from_config(config: AlertConfig) -> list[JsonlSink | WebhookSink | EmailSink]:
     """The sinks switched on in the configuration."""
-    available: dict[str, Sink] = {
+    available = {
         "jsonl": JsonlSink(config.jsonl_path),
         "webhook": WebhookSink(config.webhook),
         "email": EmailSink(config.email),
@@ -245,10 +173,9 @@ def sinks_from_config(config: AlertConfig) -> list[Sink]:
 
 @dataclass
 class DispatchOutcome:
-    """Per sink: alerts sent, alerts held back as already sent, and delivery errors."""
+    """Per sink: alerts sent, and delivery errors."""
 
     sent: dict[str, int] = field(default_factory=dict)
-    suppressed: dict[str, int] = field(default_factory=dict)
     errors: dict[str, str] = field(default_factory=dict)
 
 
@@ -273,7 +200,6 @@ def dispatch(
             delivered = list(delivered_by_sink.get(sink.name, []))
             known = set(delivered)
             new = [alert for alert in alerts if alert.fingerprint not in known]
-            outcome.suppressed[sink.name] = len(alerts) - len(new)
             if new:
                 try:
                     sink.send(Batch(subject, introduction, new))
@@ -289,48 +215,42 @@ def dispatch(
     return outcome
 
 
-def alert_gate_report(report: GateReport, config: GateConfig) -> DispatchOutcome:
-    """Alert the new findings of a gate run (the scope: its table and evaluation year)."""
-    alerts = [
-        alert_for_finding(finding, report.run_id, report.data_docs) for finding in report.findings
-    ]
-    verdict = "publishing is blocked" if report.blocking else "the year is published with warnings"
-    subject = (
-        f"quality gate {report.evaluation_year} {report.table}: {verdict} "
-        f"({len(alerts)} finding(s))"
-    )
+def alert_findings(
+    findings: Sequence[Finding],
+    scope: str,
+    config: GateConfig,
+    run_id: str | None,
+    data_docs: str | None,
+) -> DispatchOutcome:
+    """Alert the new findings of a gate run (the scope: its table and years)."""
+    alerts = [alert_for_finding(finding, run_id, data_docs) for finding in findings]
+    blocking = any(finding.severity == "error" for finding in findings)
+    verdict = "publishing is blocked" if blocking else "published with warnings"
+    subject = f"quality gate {scope}: {verdict} ({len(alerts)} finding(s))"
     introduction = (
-        f"The quality gate of {report.table} for evaluation year {report.evaluation_year} "
-        f"found problems: {verdict}.\n{report.summary()}\n\nNew findings since the last alert:"
+        f"The quality gate {scope} found problems: {verdict}. Each names the county, "
+        "the file and row, what was found and what was expected.\n\nNew findings:"
     )
-    return dispatch(
-        alerts, f"{report.evaluation_year}/{report.table}", subject, introduction, config.alerts
-    )
+    return dispatch(alerts, scope, subject, introduction, config.alerts)
 
 
 def alert_run_failure(
     run_id: str,
     job_name: str,
     error_message: str,
-    partition: str | None = None,
-    config: GateConfig | None = None,
+    partition: str | None,
+    config: GateConfig,
 ) -> DispatchOutcome:
     """Alert a failed or crashed run (the Dagster run-failure sensor calls this); each run
     alerts once, however often the sensor sees it."""
-    from orchestration.quality.config import load_gate_config
-
-    config = config or load_gate_config()
-    error = redact(str(error_message or "no error message"))[:MAX_ERROR_MESSAGE]
+    error = scrub(str(error_message or "no error message"))[:MAX_ERROR_MESSAGE]
     where = f"{job_name}" + (f" (partition {partition})" if partition else "")
     alert = Alert(
         kind="run_failure",
         severity="error",
         message=f"run {run_id} of {where} failed: {error.splitlines()[0] if error else ''}",
         fingerprint=fingerprint("run_failure", run_id),
-        error=error,
-        run_id=run_id,
-        job_name=job_name,
-        partition=partition,
+        details={"error": error, "run_id": run_id, "job_name": job_name, "partition": partition},
     )
     introduction = (
         f"The run {run_id} of {where} failed; nothing of it was published.\n"

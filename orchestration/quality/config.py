@@ -1,8 +1,9 @@
 """The gate's configuration: `expectations/gate.yaml`, with environment overrides.
 
-Severities, tolerances and thresholds come from the file; where alerts go and where the Data
-Docs are written can also be set from `LEAP_*` environment variables, so that a deployment can
-point them elsewhere without editing the file (SMTP credentials only from the environment).
+Rules, severities, tolerances and thresholds come from the file; which sinks alerts go to and
+their addresses can also be set from `LEAP_*` environment variables, so that a deployment can
+change them without editing the file (SMTP credentials only from the environment). Alerts and
+Data Docs are written under the warehouse folder the caller passes in.
 """
 
 from __future__ import annotations
@@ -15,21 +16,13 @@ from typing import Any
 
 import yaml
 
-from expectations import SUITE_MODULES, get_suite
-from expectations._base import SEVERITIES
+from orchestration.ingest.severity import checked_severities
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_CONFIG_PATH = PROJECT_ROOT / "expectations" / "gate.yaml"
 SINKS = ("jsonl", "webhook", "email")
-TABLE_SETTING_KEYS = {
-    "raw_submitted_values": {
-        "yoy_jump_factor",
-        "required_reported_by",
-        "related_variables",
-        "value_bounds",
-        "plausible_ranges",
-    },
-}
+SEVERITIES = ("error", "warning")
+RAW_SETTING_KEYS = {"yoy_jump_factor", "related_variables", "value_bounds", "plausible_ranges"}
 
 
 @dataclass(frozen=True)
@@ -74,18 +67,31 @@ class GateConfig:
 
     path: Path
     tolerances: Mapping[str, float]
-    table_settings: Mapping[str, Mapping[str, Any]]
-    severities: Mapping[str, Mapping[str, str]]
+    raw_settings: Mapping[str, Any]
+    rules: Mapping[str, Mapping[str, str]]  # gated table -> rule -> severity
+    ingest_severities: Mapping[str, str]  # ingest problem code -> error, warning or info
     alerts: AlertConfig
     data_docs_dir: Path | None
+    warehouse: Path
+    receipts: bool = True
 
-    def severity(self, table: str, check: str, default: str) -> str:
-        """The configured severity of a check, else its suite's default."""
-        return self.severities.get(table, {}).get(check, default)
+    def relative_to_warehouse(self, url: str | None) -> str | None:
+        """A page of the Data Docs as a path relative to the warehouse (never the machine's)."""
+        if not url:
+            return None
+        path = Path(url.removeprefix("file://"))
+        try:
+            return path.relative_to(self.warehouse.resolve()).as_posix()
+        except ValueError:
+            return path.name
 
-    def settings(self, table: str) -> dict[str, Any]:
-        """A table's settings, with the tolerances, as the suite receives them."""
-        return {**self.table_settings.get(table, {}), "tolerances": dict(self.tolerances)}
+    def settings(self) -> dict[str, Any]:
+        """What the suites are built from: thresholds, tolerances, ingest severities."""
+        return {
+            **self.raw_settings,
+            "tolerances": dict(self.tolerances),
+            "ingest_severities": dict(self.ingest_severities),
+        }
 
 
 def _env(environ: Mapping[str, str], name: str) -> str | None:
@@ -97,68 +103,41 @@ def _flag(value: Any) -> bool:
     return str(value).strip().lower() in {"1", "true", "yes", "on"}
 
 
-def _path(value: str | Path, base: Path) -> Path:
-    path = Path(value).expanduser()
-    return path if path.is_absolute() else base / path
-
-
-def _folder_from_env(environ: Mapping[str, str], name: str, default: Path) -> Path:
-    value = _env(environ, name)
-    return Path(value).expanduser().resolve() if value else default
-
-
-def _check_severities(severities: Mapping[str, Any], where: Path) -> dict[str, dict[str, str]]:
-    checked: dict[str, dict[str, str]] = {}
-    for table, checks in (severities or {}).items():
-        if table not in SUITE_MODULES:
-            raise ValueError(
-                f"{where}: severities name the table {table!r}, which has no suite; "
-                f"expected one of {sorted(SUITE_MODULES)}"
-            )
-        known = get_suite(table).checks
-        for check, severity in (checks or {}).items():
-            if check not in known:
-                raise ValueError(
-                    f"{where}: severities.{table}.{check} names no check of {table}; "
-                    f"expected one of {sorted(known)}"
-                )
+def _check_rules(rules: Mapping[str, Any], where: Path) -> dict[str, dict[str, str]]:
+    for table, severities in (rules or {}).items():
+        for rule, severity in (severities or {}).items():
             if severity not in SEVERITIES:
                 raise ValueError(
-                    f"{where}: severities.{table}.{check} is {severity!r}; "
-                    f"expected one of {list(SEVERITIES)}"
+                    f"{where}: rules.{table}.{rule} is {severity!r}; expected one of "
+                    f"{list(SEVERITIES)}"
                 )
-        checked[table] = dict(checks or {})
-    return checked
+    return {table: dict(severities or {}) for table, severities in (rules or {}).items()}
 
 
-def _check_table_settings(raw: Mapping[str, Any], where: Path) -> dict[str, dict[str, Any]]:
-    settings: dict[str, dict[str, Any]] = {}
-    for table, keys in TABLE_SETTING_KEYS.items():
-        section = dict(raw.get(table) or {})
-        unknown = set(section) - keys
-        if unknown:
+def _check_raw_settings(section: Mapping[str, Any], where: Path) -> dict[str, Any]:
+    unknown = set(section) - RAW_SETTING_KEYS
+    if unknown:
+        raise ValueError(
+            f"{where}: raw_submitted_values has unknown settings {sorted(unknown)}; "
+            f"expected some of {sorted(RAW_SETTING_KEYS)}"
+        )
+    factor = section.get("yoy_jump_factor", 10)
+    if not isinstance(factor, int | float) or factor <= 1:
+        raise ValueError(
+            f"{where}: raw_submitted_values.yoy_jump_factor is {factor!r}; expected a number > 1"
+        )
+    for pair in section.get("related_variables") or []:
+        if not (isinstance(pair, list | tuple) and len(pair) == 2):
             raise ValueError(
-                f"{where}: {table} has unknown settings {sorted(unknown)}; "
-                f"expected some of {sorted(keys)}"
+                f"{where}: raw_submitted_values.related_variables has {pair!r}; "
+                "expected [part, whole]"
             )
-        factor = section.get("yoy_jump_factor", 10)
-        if not isinstance(factor, int | float) or factor <= 1:
-            raise ValueError(
-                f"{where}: {table}.yoy_jump_factor is {factor!r}; expected a number > 1"
-            )
-        for pair in section.get("related_variables") or []:
-            if not (isinstance(pair, list | tuple) and len(pair) == 2):
-                raise ValueError(
-                    f"{where}: {table}.related_variables has {pair!r}; expected [part, whole]"
-                )
-        settings[table] = section
-    return settings
+    return dict(section)
 
 
 def _alert_config(
-    raw: Mapping[str, Any], environ: Mapping[str, str], warehouse: Path, where: Path
+    raw: Mapping[str, Any], environ: Mapping[str, str], alerts_dir: Path, where: Path
 ) -> AlertConfig:
-    alerts_dir = _folder_from_env(environ, "LEAP_ALERTS_DIR", warehouse / "alerts")
     sinks_text = _env(environ, "LEAP_ALERT_SINKS")
     sinks = (
         [sink.strip() for sink in sinks_text.split(",") if sink.strip() not in {"", "none"}]
@@ -179,10 +158,8 @@ def _alert_config(
     )
     config = AlertConfig(
         sinks=tuple(sinks),
-        state_path=_path(raw.get("state_file", "alert_state.json"), alerts_dir),
-        jsonl_path=_path(
-            _env(environ, "LEAP_ALERT_JSONL") or jsonl.get("file", "alerts.jsonl"), alerts_dir
-        ),
+        state_path=alerts_dir / raw.get("state_file", "alert_state.json"),
+        jsonl_path=alerts_dir / jsonl.get("file", "alerts.jsonl"),
         webhook=WebhookConfig(
             url=_env(environ, "LEAP_ALERT_WEBHOOK_URL") or str(webhook.get("url") or ""),
             timeout_seconds=float(webhook.get("timeout_seconds", 10)),
@@ -216,27 +193,34 @@ def _alert_config(
 
 
 def load_gate_config(
-    path: str | Path | None = None, environ: Mapping[str, str] | None = None
+    warehouse: Path = PROJECT_ROOT / "warehouse",
+    alerts_dir: Path | None = None,
+    path: str | Path | None = None,
+    environ: Mapping[str, str] | None = None,
 ) -> GateConfig:
     """Read gate.yaml (`path`, else `LEAP_GATE_CONFIG`, else `expectations/gate.yaml`) and apply
-    the environment overrides; a wrong name or value is an error that says where and what."""
+    the environment's alert settings; Data Docs go under `warehouse`, alerts and receipts into
+    `alerts_dir` (default `<warehouse>/alerts`). A wrong name or value is an error that says
+    where and what."""
     environ = os.environ if environ is None else environ
     where = Path(path or _env(environ, "LEAP_GATE_CONFIG") or DEFAULT_CONFIG_PATH)
     if not where.exists():
         raise FileNotFoundError(f"gate configuration {where} does not exist")
     raw = yaml.safe_load(where.read_text(encoding="utf-8")) or {}
     tolerances = {"points": 1e-6, "mean_score": 0.0051, **(raw.get("tolerances") or {})}
-    warehouse = _folder_from_env(environ, "LEAP_WAREHOUSE_DIR", PROJECT_ROOT / "warehouse")
     docs = raw.get("data_docs") or {}
     docs_enabled = _flag(_env(environ, "LEAP_DATA_DOCS") or docs.get("enabled", True))
-    docs_dir = _folder_from_env(
-        environ, "LEAP_DATA_DOCS_DIR", _path(docs.get("dir", "data_docs"), warehouse)
-    )
+    docs_dir = warehouse / docs.get("dir", "data_docs")
     return GateConfig(
         path=where,
         tolerances={name: float(value) for name, value in tolerances.items()},
-        table_settings=_check_table_settings(raw, where),
-        severities=_check_severities(raw.get("severities") or {}, where),
-        alerts=_alert_config(raw.get("alerts") or {}, environ, warehouse, where),
+        raw_settings=_check_raw_settings(raw.get("raw_submitted_values") or {}, where),
+        rules=_check_rules(raw.get("rules") or {}, where),
+        ingest_severities=checked_severities(raw.get("ingest_problems"), where),
+        alerts=_alert_config(
+            raw.get("alerts") or {}, environ, alerts_dir or warehouse / "alerts", where
+        ),
         data_docs_dir=docs_dir if docs_enabled else None,
+        warehouse=warehouse,
+        receipts=_flag((raw.get("receipts") or {}).get("enabled", True)),
     )

@@ -6,7 +6,7 @@ import dagster as dg
 from orchestration.config.dataset import data_year_for
 from orchestration.dataset_values import load_dataset_values
 from orchestration.ingest import read_inbox_year
-from orchestration.ingest.raw_store import store_ingest_result
+from orchestration.ingest.raw_store import record_inbox_state, store_ingest_result
 from orchestration.defs.partitions import evaluation_years
 from orchestration.config.paths import current_paths
 from orchestration.warehouse.connection import connect_work_db
@@ -55,6 +55,7 @@ def inbox_submissions(context: dg.AssetExecutionContext):
     result = read_inbox_year(paths.inbox_dir, data_year, paths.dataset_dir)
     with connect_work_db(paths.work_db) as con:
         stored = store_ingest_result(con, result)
+        record_inbox_state(con, result)
     files = result.files
     rejected = files.filter(files["status"] == "rejected")
     problems = result.problems

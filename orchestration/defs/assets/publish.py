@@ -5,6 +5,8 @@ import json
 
 import dagster as dg
 
+from expectations import GATED_TABLES
+
 from orchestration.defs.partitions import evaluation_years
 from orchestration.warehouse.publish import publish_year
 from orchestration.defs.resources import dbt_project
@@ -57,7 +59,9 @@ def gate_status_of(evaluation_year: int) -> str:
     partitions_def=evaluation_years,
     group_name="publish",
     kinds={"duckdb", "parquet"},
-    deps=[dg.AssetKey(["marts", table]) for table in PUBLISHED_MART_TABLES],
+    deps=[dg.AssetKey(["marts", table]) for table in PUBLISHED_MART_TABLES]
+    # the quality gate's blocking checks are on these: a failed one stops publishing
+    + [dg.AssetKey(["quality", f"gate_{table}"]) for table in GATED_TABLES],
 )
 def published_mart(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
     """The analysts' mart (`warehouse/mart.duckdb` and its Parquet export) with this year in it."""
