@@ -12,9 +12,10 @@ import duckdb
 import pandas as pd
 
 from orchestration.config.dataset import data_year_for
-from orchestration.defs.partitions import evaluation_years
+from orchestration.config.paths import Paths
+from orchestration.defs.partitions import run_evaluation_years
+from orchestration.defs.resources import WarehouseResource
 from orchestration.quality import GateContext, GateReport, alert_run_failure, run_gate
-from orchestration.config.paths import current_paths
 from orchestration.warehouse.connection import connect_work_db
 
 LATEST_RAW_VALUES = """
@@ -45,9 +46,8 @@ def _mart_rows(con: duckdb.DuckDBPyConnection, table: str, years: list[int]) -> 
                   years)
 
 
-def gate_frames(table: str, evaluation_year: int) -> dict[str, pd.DataFrame]:
+def gate_frames(table: str, evaluation_year: int, paths: Paths) -> dict[str, pd.DataFrame]:
     """The frames the gate of `table` needs for one evaluation year, read from the work db."""
-    paths = current_paths()
     with connect_work_db(paths.work_db, read_only=True) as con:
         if table == "raw_submitted_values":
             data_year = data_year_for(paths.dataset_dir, evaluation_year)
@@ -70,7 +70,7 @@ def gate_frames(table: str, evaluation_year: int) -> dict[str, pd.DataFrame]:
         }
 
 
-def record_status(report: GateReport) -> None:
+def record_status(report: GateReport, paths: Paths) -> None:
     """One row per year and gated table in `marts.data_quality_status` (published with the year)."""
     metadata = report.to_metadata(max_findings=0)
     status = "blocked" if report.blocking else ("warnings" if not report.passed else "passed")
@@ -88,7 +88,7 @@ def record_status(report: GateReport) -> None:
         "checked_at": pd.Timestamp.now(tz="UTC").tz_localize(None),
     }
     frame = pd.DataFrame([row])
-    with connect_work_db(current_paths().work_db) as con:
+    with connect_work_db(paths.work_db) as con:
         con.execute("create schema if not exists marts")
         con.register("status_row", frame)
         con.execute(
@@ -101,19 +101,28 @@ def record_status(report: GateReport) -> None:
         con.execute(f"insert into {STATUS_TABLE} by name select * from status_row")
 
 
-def gate_result(table: str, context: dg.AssetCheckExecutionContext) -> dg.AssetCheckResult:
-    """Run the gate of one table for the check's partition and turn it into a check result."""
-    year = int(context.partition_key)
-    report = run_gate(table, gate_frames(table, year), year,
-                      GateContext(run_id=context.run.run_id))
-    record_status(report)
-    for finding in report.findings[:20]:
-        context.log.warning(finding.describe())
+def gate_result(
+    table: str, context: dg.AssetCheckExecutionContext, paths: Paths
+) -> dg.AssetCheckResult:
+    """Run the gate of one table for every evaluation year of the run; one check result."""
+    reports = []
+    for year in run_evaluation_years(context):
+        report = run_gate(table, gate_frames(table, year, paths), year,
+                          GateContext(run_id=context.run.run_id))
+        record_status(report, paths)
+        for finding in report.findings[:20]:
+            context.log.warning(finding.describe())
+        reports.append(report)
+    failed = [report for report in reports if not report.passed]
+    worst = ([report for report in reports if report.blocking] or failed or reports)[0]
+    metadata = worst.to_metadata()
+    metadata["evaluation_years"] = [report.evaluation_year for report in reports]
+    metadata["years_failed"] = [report.evaluation_year for report in failed]
     return dg.AssetCheckResult(
-        passed=report.passed,
-        severity=dg.AssetCheckSeverity(report.dagster_severity),
-        metadata=report.to_metadata(),
-        description=report.summary(),
+        passed=not failed,
+        severity=dg.AssetCheckSeverity(worst.dagster_severity),
+        metadata=metadata,
+        description="\n".join(report.summary() for report in failed) or worst.summary(),
     )
 
 
@@ -122,11 +131,12 @@ def _gate_check(table: str, asset_key: list[str], description: str) -> dg.AssetC
         asset=dg.AssetKey(asset_key),
         name=f"quality_gate_{table}",
         blocking=True,
-        partitions_def=evaluation_years,
         description=description,
     )
-    def _check(context: dg.AssetCheckExecutionContext) -> dg.AssetCheckResult:
-        return gate_result(table, context)
+    def _check(
+        context: dg.AssetCheckExecutionContext, warehouse: WarehouseResource
+    ) -> dg.AssetCheckResult:
+        return gate_result(table, context, warehouse.paths())
 
     return _check
 

@@ -6,8 +6,13 @@ import dagster as dg
 import duckdb
 import numpy as np
 
-from orchestration.defs.partitions import evaluation_years
-from orchestration.config.paths import current_paths
+from orchestration.defs.partitions import (
+    evaluation_years,
+    one_run_for_all_years,
+    run_evaluation_years,
+)
+from orchestration.defs.progress import report_progress
+from orchestration.defs.resources import WarehouseResource
 from orchestration.uncertainty import (
     UncertaintySettings,
     factor_table,
@@ -30,6 +35,7 @@ FACTOR_KEY = dg.AssetKey([SCHEMA, FACTOR_TABLE])
 @dg.multi_asset(
     name="rank_uncertainty",
     partitions_def=evaluation_years,
+    backfill_policy=one_run_for_all_years,
     group_name="uncertainty",
     specs=[
         dg.AssetSpec(
@@ -46,18 +52,38 @@ FACTOR_KEY = dg.AssetKey([SCHEMA, FACTOR_TABLE])
         ),
     ],
 )
-def rank_uncertainty(context: dg.AssetExecutionContext):
-    """Monte Carlo over weights, normalisation, aggregation and imputation for the year."""
-    evaluation_year = int(context.partition_key)
+def rank_uncertainty(context: dg.AssetExecutionContext, warehouse: WarehouseResource):
+    """Monte Carlo over weights, normalisation, aggregation and imputation, year by year."""
     settings = UncertaintySettings.from_environment()
+    unit_metadata: dict[str, dict] = {}
+    factor_metadata: dict[str, dict] = {}
+    with duckdb.connect(str(warehouse.paths().work_db)) as con:
+        for evaluation_year in run_evaluation_years(context):
+            units, factors = _year_uncertainty(context, con, evaluation_year, settings)
+            unit_metadata[str(evaluation_year)] = units
+            factor_metadata[str(evaluation_year)] = factors
+    yield dg.MaterializeResult(
+        asset_key=UNIT_KEY, metadata={"by_year": dg.MetadataValue.json(unit_metadata)}
+    )
+    yield dg.MaterializeResult(
+        asset_key=FACTOR_KEY, metadata={"by_year": dg.MetadataValue.json(factor_metadata)}
+    )
+
+
+def _year_uncertainty(
+    context: dg.AssetExecutionContext,
+    con: duckdb.DuckDBPyConnection,
+    evaluation_year: int,
+    settings: UncertaintySettings,
+) -> tuple[dict, dict]:
+    """One year's Monte Carlo, written to both tables; the metadata of each."""
     started = time.perf_counter()
-    with duckdb.connect(str(current_paths().work_db)) as con:
-        year = read_year_values(con, evaluation_year)
-        framework = read_framework(con, year.methodology_version, year.indicator_codes)
-        result = run_uncertainty(year.values, framework, settings)
-        units, factors = unit_table(year, result), factor_table(year, result)
-        replace_year(con, UNIT_TABLE, evaluation_year, units)
-        replace_year(con, FACTOR_TABLE, evaluation_year, factors)
+    year = read_year_values(con, evaluation_year)
+    framework = read_framework(con, year.methodology_version, year.indicator_codes)
+    result = run_uncertainty(year.values, framework, settings)
+    units, factors = unit_table(year, result), factor_table(year, result)
+    replace_year(con, UNIT_TABLE, evaluation_year, units)
+    replace_year(con, FACTOR_TABLE, evaluation_year, factors)
     seconds = time.perf_counter() - started
 
     gap = float(np.max(np.abs(result.nominal_scores - year.mart_points)))
@@ -67,29 +93,24 @@ def rank_uncertainty(context: dg.AssetExecutionContext):
             f"from marts.county_indicator_points by up to {gap:.6f}; the engine's goalposts or "
             "weights no longer match the dbt models"
         )
-    context.log.info(
-        f"evaluation year {evaluation_year}: {result.replications} replications of "
-        f"{len(year.county_codes)} units in {seconds:.2f} s"
+    report_progress(
+        context,
+        f"uncertainty {evaluation_year}: {result.replications} replications of "
+        f"{len(year.county_codes)} units in {seconds:.1f} s",
     )
     first, total = result.variance.pooled()
-    yield dg.MaterializeResult(
-        asset_key=UNIT_KEY,
-        metadata={
-            "units": len(year.county_codes),
-            "replications": result.replications,
-            "seconds": round(seconds, 3),
-            "median_rank_interval_width": float(units["rank_interval_width"].median()),
-            "nominal_points_max_gap": gap,
-        },
-    )
-    yield dg.MaterializeResult(
-        asset_key=FACTOR_KEY,
-        metadata={
-            f"{factor}_first_order": round(float(index), 4)
-            for factor, index in zip(result.variance.factors, first, strict=True)
-        }
-        | {
-            f"{factor}_total_effect": round(float(index), 4)
-            for factor, index in zip(result.variance.factors, total, strict=True)
-        },
-    )
+    unit_metadata = {
+        "units": len(year.county_codes),
+        "replications": result.replications,
+        "seconds": round(seconds, 3),
+        "median_rank_interval_width": float(units["rank_interval_width"].median()),
+        "nominal_points_max_gap": gap,
+    }
+    factor_metadata = {
+        f"{factor}_first_order": round(float(index), 4)
+        for factor, index in zip(result.variance.factors, first, strict=True)
+    } | {
+        f"{factor}_total_effect": round(float(index), 4)
+        for factor, index in zip(result.variance.factors, total, strict=True)
+    }
+    return unit_metadata, factor_metadata
