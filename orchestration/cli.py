@@ -168,23 +168,69 @@ def _report_failure(outcome, log_path: Path) -> None:
     _say(f"  full log: {log_path}")
 
 
-def run(paths: Paths, years_text: str | None, demo: bool) -> int:  # noqa: PLR0914
-    """`leap run`: validate, lock the warehouse, then one Dagster run per range of years."""
+def _recover(paths: Paths) -> object:
+    """What a killed or crashed run left: the mart and Parquet made one version again, and
+    runs that died unfinished marked failed and alerted. Returns the Dagster instance."""
     import dagster as dg
 
-    from orchestration.defs.dbt import parse_project
-    from orchestration.defs.launch import fail_abandoned_runs, prepare_dagster_home, run_years
+    from orchestration.defs.launch import fail_abandoned_runs, prepare_dagster_home
     from orchestration.quality import alert_run_failure
-    from orchestration.warehouse.lock import warehouse_lock
     from orchestration.warehouse.publish import recover_publication
+
+    recovered = recover_publication(paths.mart_db, paths.mart_parquet_dir)
+    if recovered:
+        _say(f"  published mart: {recovered}")
+    prepare_dagster_home(paths.warehouse_dir)
+    instance = dg.DagsterInstance.get()
+    for abandoned in fail_abandoned_runs(instance):
+        _say(
+            f"  run {abandoned.run_id} (evaluation years {abandoned.partitions}) had died "
+            "unfinished: marked failed and alerted"
+        )
+        alert_run_failure(
+            abandoned.run_id,
+            "annual_run",
+            "the run's process ended without finishing (killed or crashed)",
+            abandoned.partitions,
+        )
+    return instance
+
+
+def _run_ranges(paths: Paths, instance: object, years: list[int], log_path: Path) -> int:
+    """One Dagster run per range of years; the number of runs that did not publish."""
+    from orchestration.defs.dbt import parse_project
+    from orchestration.defs.launch import run_years
+    from orchestration.quality import alert_run_failure
+
+    parse_seconds = parse_project(paths)[1]
+    _say(f"  dbt project parsed in {parse_seconds:.1f} s")
+    from orchestration.definitions import defs
+
+    job = defs.resolve_job_def("annual_run")
+    failures = 0
+    for years_of_run in contiguous_ranges(years):
+        outcome = run_years(job, instance, years_of_run, "DEBUG")
+        if outcome.success:
+            _say(f"evaluation years {_label(years_of_run)}: published")
+            continue
+        failures += 1
+        message = "; ".join(outcome.failed_steps)[:2000] or "the run did not complete"
+        alert_run_failure(outcome.run_id, "annual_run", message, _label(years_of_run))
+        _say(f"evaluation years {_label(years_of_run)}: NOT published")
+        _report_failure(outcome, log_path)
+    return failures
+
+
+def run(paths: Paths, years_text: str | None, demo: bool) -> int:
+    """`leap run`: validate, lock the warehouse, recover what a killed run left, then one
+    Dagster run per range of years, and the province summary."""
+    from orchestration.warehouse.lock import warehouse_lock
 
     requested = read_years(years_text)
     paths.ensure_output_dirs()
+    started = time.perf_counter()
     with warehouse_lock(paths.warehouse_dir):
-        recovered = recover_publication(paths.mart_db, paths.mart_parquet_dir)
-        if recovered:
-            _say(f"  published mart: {recovered}")
-        started = time.perf_counter()
+        instance = _recover(paths)
         _inbox_ready(paths, demo)
         from orchestration.defs.partitions import FIRST_YEAR, LAST_YEAR
 
@@ -192,39 +238,7 @@ def run(paths: Paths, years_text: str | None, demo: bool) -> int:  # noqa: PLR09
         log_path = open_run_log(paths)
         _say(f"leap run: evaluation years {_label(years)} into {paths.warehouse_dir}")
         _say(f"  full log: {log_path}")
-        manifest_seconds = parse_project(paths)[1]
-        _say(f"  dbt project parsed in {manifest_seconds:.1f} s")
-        prepare_dagster_home(paths.warehouse_dir)
-        from orchestration.definitions import defs
-
-        instance = dg.DagsterInstance.get()
-        for abandoned in fail_abandoned_runs(instance):
-            _say(
-                f"  run {abandoned.run_id} ({abandoned.partitions}) had died unfinished: "
-                "marked failed and alerted"
-            )
-            alert_run_failure(
-                abandoned.run_id,
-                "annual_run",
-                "the run's process ended without finishing (killed or crashed)",
-                abandoned.partitions,
-            )
-        job = defs.resolve_job_def("annual_run")
-        failures = 0
-        for years_of_run in contiguous_ranges(years):
-            outcome = run_years(job, instance, years_of_run, "DEBUG")
-            if outcome.success:
-                _say(f"evaluation years {_label(years_of_run)}: published")
-                continue
-            failures += 1
-            alert_run_failure(
-                outcome.run_id,
-                "annual_run",
-                "; ".join(outcome.failed_steps)[:2000] or "the run did not complete",
-                _label(years_of_run),
-            )
-            _say(f"evaluation years {_label(years_of_run)}: NOT published")
-            _report_failure(outcome, log_path)
+        failures = _run_ranges(paths, instance, years, log_path)
         _say(f"finished in {time.perf_counter() - started:.1f} s")
     print_summary(paths)
     return EXIT_OK if not failures else EXIT_NOT_PUBLISHED

@@ -26,7 +26,14 @@ if [ ! -f "$stamp" ] || ! cmp -s requirements.lock "$stamp"; then
     cp requirements.lock "$stamp"
 fi
 
+# The dbt manifest that defines the Dagster asset graph, prepared the way dagster-dbt documents
+# (never at import time; `leap run` re-parses in-process, partially, when models change). The
+# variables are the ones `leap run` gives dbt for the default warehouse, so that its first
+# parse is a partial one.
 if [ ! -f dbt_project/target/manifest.json ]; then
     echo "setup: parsing the dbt project"
-    (cd dbt_project && ../.venv/bin/dbt parse --quiet --profiles-dir .)
+    PATH="$PWD/.venv/bin:$PATH" LEAP_WORK_DB="$PWD/warehouse/work.duckdb" LEAP_AWARDS=true \
+        DBT_WARN_ERROR_OPTIONS='{"silence": ["UnusedResourceConfigPath"]}' \
+        .venv/bin/dagster-dbt project prepare-and-package --file orchestration/defs/dbt.py \
+        >/dev/null
 fi

@@ -80,3 +80,28 @@
         {{ return(1) }}
     {%- endif -%}
 {%- endmacro %}
+
+{#- The data years the run's evaluation years score, read from the methodology seed when the
+    model runs (the staging of raw submissions is upstream of int_evaluation_years, so it
+    cannot use data_year_filter): `column in (...)`, or true when every year is built. -#}
+{% macro run_data_year_filter(column='data_year') -%}
+    {%- set range = evaluation_year_range() -%}
+    {%- if range is none or not execute -%}
+        true
+    {%- else -%}
+        {%- set query -%}
+            select distinct evaluation_years.evaluation_year - methodology.data_year_lag
+            from range({{ range[0] }}, {{ range[1] + 1 }}) as evaluation_years(evaluation_year)
+            inner join {{ ref('methodology') }} as methodology
+                on evaluation_years.evaluation_year between methodology.first_evaluation_year
+                and coalesce(methodology.last_evaluation_year, 9999)
+            order by 1
+        {%- endset -%}
+        {%- set data_years = run_query(query).columns[0].values() -%}
+        {%- if data_years | length == 0 -%}
+            false
+        {%- else -%}
+            {{ column }} in ({{ data_years | join(', ') }})
+        {%- endif -%}
+    {%- endif -%}
+{%- endmacro %}

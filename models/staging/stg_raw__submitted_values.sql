@@ -1,9 +1,24 @@
+{{
+    config(
+        materialized='incremental',
+        unique_key='data_year',
+        incremental_strategy='delete+insert',
+        on_schema_change='sync_all_columns',
+    )
+}}
 {#- The value in force for each unit, data year and variable: the latest submission supersedes
-    earlier ones (all stay in the raw layer). -#}
+    earlier ones (all stay in the raw layer). A table rebuilt for the data years of the run, so
+    that the latest-submission window runs once per run, not once per reader: the indicator
+    values read the values, the mart county_indicator_points their lineage (file, sheet, row,
+    column, SHA-256), by the value's key (data year, unit, variable). -#}
 with
 
 submitted_values as (
     select * from {{ source('raw', 'submitted_values') }}
+    where unit_code is not null
+    {%- if is_incremental() %}
+        and {{ run_data_year_filter('data_year') }}
+    {%- endif %}
 ),
 
 ranked as (
@@ -14,7 +29,6 @@ ranked as (
             order by received_at desc, file_name desc, row_number desc
         ) as submission_recency
     from submitted_values
-    where unit_code is not null
 ),
 
 final as (

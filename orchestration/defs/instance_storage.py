@@ -14,7 +14,8 @@ only a crash of the machine itself could lose the last events. Configured in the
         module: orchestration.defs.instance_storage
         class: WarehouseSqliteStorage
         config:
-          base_dir: <DAGSTER_HOME>/storage
+          base_dir:
+            env: DAGSTER_HOME
 """
 
 from __future__ import annotations

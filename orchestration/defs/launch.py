@@ -21,7 +21,8 @@ storage:
     module: orchestration.defs.instance_storage
     class: WarehouseSqliteStorage
     config:
-      base_dir: {storage}
+      base_dir:
+        env: DAGSTER_HOME
 # Runs launched from the UI: the daemon marks runs whose process died as failed.
 run_monitoring:
   enabled: true
@@ -42,7 +43,7 @@ def prepare_dagster_home(warehouse_dir: Path) -> Path:
     home.mkdir(parents=True, exist_ok=True)
     config = home / "dagster.yaml"
     if not config.exists():
-        config.write_text(DAGSTER_CONFIG.format(storage=home / "storage"), encoding="utf-8")
+        config.write_text(DAGSTER_CONFIG, encoding="utf-8")
     os.environ["DAGSTER_HOME"] = str(home)
     return home
 

@@ -3,14 +3,15 @@
 The years come from the methodology (`methodology.csv` of the dataset folder): from the first
 evaluation year of its versions to the last; a version open at the end (no
 last_evaluation_year) ends at `LEAP_LAST_YEAR` when set, else at the last year that has data
-(the newest data-year folder of the inbox, or of the dataset's values.csv), else at its first
-year. A run materializes a range of them in one go (single-run backfill): code that runs for
+(the newest data-year folder of the inbox, or of the dataset's values.csv), else (no data yet)
+at the current calendar year. A run materializes a range of them in one go (single-run backfill): code that runs for
 "the partition" takes the years of the run, `run_evaluation_years(context)`.
 """
 
 from __future__ import annotations
 
 import os
+from datetime import date
 from pathlib import Path
 
 import dagster as dg
@@ -67,7 +68,7 @@ def evaluation_year_span(paths: Paths, configured_last: int | None = None) -> tu
         return first, configured_last
     open_start, lag = max(open_spans)
     data_year = _last_data_year(paths)
-    last_with_data = data_year + lag if data_year is not None else open_start
+    last_with_data = data_year + lag if data_year is not None else date.today().year
     return first, max(closed_last, open_start, last_with_data)
 
 

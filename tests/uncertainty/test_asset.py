@@ -11,6 +11,7 @@ import polars as pl
 import pytest
 
 from orchestration.defs.assets.uncertainty import rank_uncertainty
+from orchestration.defs.resources import warehouse_from_environment
 from tests.uncertainty.conftest import (
     GOALPOSTS,
     HIGHER_IS_BETTER,
@@ -75,7 +76,8 @@ def work_db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 def materialize(year: int) -> dg.ExecuteInProcessResult:
-    return dg.materialize([rank_uncertainty], partition_key=str(year))
+    resources = {"warehouse": warehouse_from_environment()}
+    return dg.materialize([rank_uncertainty], partition_key=str(year), resources=resources)
 
 
 def test_asset_writes_both_mart_tables_for_the_year(work_db: Path) -> None:

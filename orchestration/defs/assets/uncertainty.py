@@ -62,11 +62,27 @@ def rank_uncertainty(context: dg.AssetExecutionContext, warehouse: WarehouseReso
             units, factors = _year_uncertainty(context, con, evaluation_year, settings)
             unit_metadata[str(evaluation_year)] = units
             factor_metadata[str(evaluation_year)] = factors
+    last = unit_metadata[max(unit_metadata)]
+    overall = {
+        "evaluation_years": [int(year) for year in unit_metadata],
+        "units": max(year["units"] for year in unit_metadata.values()),
+        "replications": last["replications"],
+        "seconds": round(sum(year["seconds"] for year in unit_metadata.values()), 3),
+        "median_rank_interval_width": last["median_rank_interval_width"],
+        "nominal_points_max_gap": max(
+            year["nominal_points_max_gap"] for year in unit_metadata.values()
+        ),
+    }
     yield dg.MaterializeResult(
-        asset_key=UNIT_KEY, metadata={"by_year": dg.MetadataValue.json(unit_metadata)}
+        asset_key=UNIT_KEY,
+        metadata={**overall, "by_year": dg.MetadataValue.json(unit_metadata)},
     )
     yield dg.MaterializeResult(
-        asset_key=FACTOR_KEY, metadata={"by_year": dg.MetadataValue.json(factor_metadata)}
+        asset_key=FACTOR_KEY,
+        metadata={
+            **factor_metadata[max(factor_metadata)],
+            "by_year": dg.MetadataValue.json(factor_metadata),
+        },
     )
 
 
