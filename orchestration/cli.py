@@ -164,7 +164,10 @@ def _report_failure(outcome, log_path: Path) -> None:
         if metadata.get("data_docs"):
             _say(f"    details: {metadata['data_docs']}")
     for step in outcome.failed_steps[:5]:
-        _say(f"  failed: {step.splitlines()[0][:300]}")
+        lines = step.splitlines()
+        _say(f"  failed: {lines[0][:300]}")
+        for line in lines[1:6]:
+            _say(f"    {line.strip()[:300]}")
     _say(f"  full log: {log_path}")
 
 

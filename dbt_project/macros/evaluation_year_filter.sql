@@ -85,6 +85,7 @@
     model runs (the staging of raw submissions is upstream of int_evaluation_years, so it
     cannot use data_year_filter): `column in (...)`, or true when every year is built. -#}
 {% macro run_data_year_filter(column='data_year') -%}
+    {%- set methodology_model = ref('methodology') -%}
     {%- set range = evaluation_year_range() -%}
     {%- if range is none or not execute -%}
         true
@@ -92,7 +93,7 @@
         {%- set query -%}
             select distinct evaluation_years.evaluation_year - methodology.data_year_lag
             from range({{ range[0] }}, {{ range[1] + 1 }}) as evaluation_years(evaluation_year)
-            inner join {{ ref('methodology') }} as methodology
+            inner join {{ methodology_model }} as methodology
                 on evaluation_years.evaluation_year between methodology.first_evaluation_year
                 and coalesce(methodology.last_evaluation_year, 9999)
             order by 1

@@ -1,3 +1,4 @@
+-- depends_on: {{ ref('methodology') }}
 {{
     config(
         materialized='incremental',

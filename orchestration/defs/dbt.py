@@ -93,7 +93,7 @@ def _close_dbt_duckdb() -> None:
 def _project_args(target_dir: Path, log_dir: Path | None) -> list[str]:
     args = [
         "--project-dir", str(DBT_PROJECT_DIR), "--profiles-dir", str(DBT_PROJECT_DIR),
-        "--target-path", str(target_dir), "--quiet", "--no-use-colors",
+        "--target-path", str(target_dir), "--log-level", "none", "--no-use-colors",
         "--no-send-anonymous-usage-stats", "--no-version-check",
     ]  # fmt: skip
     if log_dir is None:

@@ -74,6 +74,15 @@ def fail_abandoned_runs(instance: dg.DagsterInstance) -> list[AbandonedRun]:
     return abandoned
 
 
+def _failure_text(event: dg.DagsterEvent) -> str:
+    """The step and its error, as the error says it (not the traceback)."""
+    error = getattr(event.event_specific_data, "error", None)
+    while error is not None and error.cause is not None:  # the user code's error, unwrapped
+        error = error.cause
+    detail = error.message.strip() if error is not None else (event.message or "")
+    return f"{event.step_key}: {detail}"
+
+
 @dataclass
 class RunOutcome:
     """What a run did: success, its id, and its failed steps and checks for people."""
@@ -102,11 +111,7 @@ def run_years(
         run_config={"loggers": {"leap_run": {"config": {"log_level": log_level}}}},
         raise_on_error=False,
     )
-    failed_steps = [
-        f"{event.step_key}: {event.message or ''}".strip()
-        for event in result.all_events
-        if event.is_step_failure
-    ]
+    failed_steps = [_failure_text(event) for event in result.all_events if event.is_step_failure]
     checks = [
         evaluation for evaluation in result.get_asset_check_evaluations() if not evaluation.passed
     ]
