@@ -29,8 +29,8 @@ year_statistics as (
         count(treated_value) as values_count,
         min(treated_value) as value_min,
         max(treated_value) as value_max,
-        avg(treated_value) as mean_value,
-        stddev_samp(treated_value) as sd_value
+        avg(treated_value order by unit_code) as mean_value,
+        stddev_samp(treated_value order by unit_code) as sd_value
     from treated
     group by evaluation_year, methodology_version, indicator_code
 ),

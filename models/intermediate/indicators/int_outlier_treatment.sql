@@ -46,8 +46,10 @@ moments as (
         treatable_values.methodology_version,
         treatable_values.indicator_code,
         count(*) as values_count,
-        skewness(treatable_values.value_before) as skewness_before,
-        kurtosis(treatable_values.value_before) as kurtosis_before,
+        skewness(treatable_values.value_before order by treatable_values.unit_code)
+            as skewness_before,
+        kurtosis(treatable_values.value_before order by treatable_values.unit_code)
+            as kurtosis_before,
         min(treatable_values.value_before) as value_min,
         max(treatable_values.value_before) as value_max
     from treatable_values
@@ -78,6 +80,7 @@ values_by_extremity as (
     select
         treatable_values.evaluation_year,
         treatable_values.indicator_code,
+        treatable_values.unit_code,
         treatable_values.value_before,
         row_number() over (
             partition by treatable_values.evaluation_year, treatable_values.indicator_code
@@ -115,10 +118,12 @@ winsorised_moments as (
         skewness(
             case when values_by_extremity.extremity <= winsorising_steps.winsorised_count
                 then winsorising_steps.winsor_cap else values_by_extremity.value_before end
+            order by values_by_extremity.unit_code
         ) as skewness_after,
         kurtosis(
             case when values_by_extremity.extremity <= winsorising_steps.winsorised_count
                 then winsorising_steps.winsor_cap else values_by_extremity.value_before end
+            order by values_by_extremity.unit_code
         ) as kurtosis_after
     from winsorising_steps
     inner join values_by_extremity
