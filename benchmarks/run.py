@@ -418,7 +418,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--stress-timeout", type=float, default=600, help="seconds allowed per stress dbt build"
     )
-    parser.add_argument("--memory-limit", default="6GB", help="DuckDB memory limit for dbt")
+    parser.add_argument("--memory-limit", default="7GB", help="DuckDB memory limit for dbt")
     parser.add_argument("--keep", type=Path, default=None, help="keep generated data here")
     args = parser.parse_args(argv)
     skip = {part.strip() for part in args.skip.split(",") if part.strip()}

@@ -30,7 +30,16 @@ class _StepLines(logging.Handler):
         duration = getattr(getattr(data, "duration_ms", None), "real", None)
         if duration is not None:
             seconds = f" in {duration / 1000:.1f} s"
-        step_log.info(f"step {event.step_key}: {STEP_EVENTS[event.event_type_value]}{seconds}")
+        step_log.info(
+            f"step {_step_label(event.step_key)}: {STEP_EVENTS[event.event_type_value]}{seconds}"
+        )
+
+
+def _step_label(step_key: str) -> str:
+    """`marts__county_scores_quality_gate_county_scores` -> `quality gate county_scores`."""
+    if "_quality_gate_" in step_key:
+        return "quality gate " + step_key.split("_quality_gate_", 1)[1]
+    return step_key
 
 
 @dg.logger(
