@@ -26,14 +26,10 @@ if [ ! -f "$stamp" ] || ! cmp -s requirements.lock "$stamp"; then
     cp requirements.lock "$stamp"
 fi
 
-# The dbt manifest that defines the Dagster asset graph, prepared the way dagster-dbt documents
-# (never at import time; `leap run` re-parses in-process, partially, when models change). The
-# variables are the ones `leap run` gives dbt for the default warehouse, so that its first
-# parse is a partial one.
+# The dbt manifest that defines the Dagster asset graph, prepared by setup (never at import
+# time): the same in-process parse `leap run` does (orchestration/defs/dbt.py), so that the first
+# run's parse is a partial one; `leap run` re-parses, partially, when models change.
 if [ ! -f dbt_project/target/manifest.json ]; then
     echo "setup: parsing the dbt project"
-    PATH="$PWD/.venv/bin:$PATH" LEAP_WORK_DB="$PWD/warehouse/work.duckdb" LEAP_AWARDS=true \
-        DBT_WARN_ERROR_OPTIONS='{"silence": ["UnusedResourceConfigPath"]}' \
-        .venv/bin/dagster-dbt project prepare-and-package --file orchestration/defs/dbt.py \
-        >/dev/null
+    .venv/bin/python -m orchestration.defs.dbt >/dev/null
 fi

@@ -19,14 +19,15 @@
     compare a year with the one before); `preceding` to earlier years a comparison reads.
     A methodology version that pools its years (`minmax_pooled` normalisation) makes every year
     of that version depend on every other: building one of its years rebuilds them all.
-    The ref to int_evaluation_years is taken whether or not a range is given, so that the
-    dependency is in the manifest parsed once for every run. -#}
+    The pipeline parses the project once with a range set (orchestration/defs/dbt.py,
+    PARSE_VARS), so that the dependency on int_evaluation_years is in the manifest every run
+    uses; a parse without a range (dbt's unit tests) has no such dependency. -#}
 {% macro evaluation_year_filter(column='evaluation_year', following=0, preceding=0) -%}
-    {%- set evaluation_years_model = ref('int_evaluation_years') -%}
     {%- set range = evaluation_year_range() -%}
     {%- if range is none -%}
         true
     {%- else -%}
+        {%- set evaluation_years_model = ref('int_evaluation_years') -%}
         ({{ column }} between {{ range[0] - preceding }} and {{ range[1] + following }}
         or {{ column }} in (
             select pooled_years.evaluation_year - years_before.years_back
@@ -45,10 +46,10 @@
     filter on a partition column through it (the staging model's latest-submission window), a
     join on evaluation years it does not. -#}
 {% macro data_year_filter(column='data_year', following=0, preceding=0) -%}
-    {%- set evaluation_years_model = ref('int_evaluation_years') -%}
     {%- if evaluation_year_range() is none -%}
         true
     {%- else -%}
+        {%- set evaluation_years_model = ref('int_evaluation_years') -%}
         {%- set query -%}
             select distinct data_year
             from {{ evaluation_years_model }}

@@ -35,6 +35,10 @@ dbt_project = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_D
 # documented development loop); a run never parses at import.
 dbt_project.prepare_if_dev()
 
+# The project is parsed with a range of years set, so that the dependencies the year filters
+# take only when a range is given (dbt_project/macros/evaluation_year_filter.sql) are in the
+# manifest that every run's build then uses with its own range.
+PARSE_VARS = {"first_evaluation_year": 0, "last_evaluation_year": 0}
 RESULT_EVENTS = {"LogSeedResult", "LogModelResult", "LogSnapshotResult", "LogTestResult"}
 SEED_CHECKSUMS_TABLE = "main.leap_seed_checksums"
 dbt_log = logging.getLogger("leap.dbt")
@@ -104,7 +108,9 @@ def _project_args(target_dir: Path, log_dir: Path | None) -> list[str]:
 def parse_project(paths: Paths, target_dir: Path | None = None) -> tuple[Any, float]:
     """The project's manifest for these paths: parsed once per process (partial parsing reuses
     the previous parse in `target_dir`, by default dbt_project/target, which holds the manifest
-    of the asset graph too). Returns the manifest and the seconds parsing took."""
+    of the asset graph too). Returns the manifest and the seconds parsing took.
+
+    `python -m orchestration.defs.dbt` prepares it for the default warehouse (scripts/setup.sh)."""
     from dbt.cli.main import dbtRunner
 
     target_dir = target_dir or dbt_project.target_path
@@ -113,7 +119,7 @@ def parse_project(paths: Paths, target_dir: Path | None = None) -> tuple[Any, fl
     if parsed is not None and parsed.environment == environment:
         return parsed.manifest, 0.0
     started = time.perf_counter()
-    args = ["parse", *_project_args(target_dir, None)]
+    args = ["parse", *_project_args(target_dir, None), "--vars", json.dumps(PARSE_VARS)]
     if not (paths.dataset_dir / "values.csv").exists():
         # dbt_project.yml disables a dataset folder's values.csv as a seed; a folder without
         # one (Hebei's seeds/) leaves that configuration unused, on purpose.
@@ -318,3 +324,9 @@ def _dagster_events(
     yield from message.to_default_asset_events(
         manifest=manifest, dagster_dbt_translator=translator, context=context
     )
+
+
+if __name__ == "__main__":
+    from orchestration.config.paths import paths_from_environment
+
+    print(f"dbt manifest prepared in {parse_project(paths_from_environment())[1]:.1f} s")
