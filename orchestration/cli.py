@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 import time
 from datetime import datetime
@@ -317,8 +318,6 @@ def _parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     paths = paths_from_environment()
-    import os
-
     os.chdir(PROJECT_ROOT)
     if args.command == "run":
         from orchestration.warehouse.lock import WarehouseBusy

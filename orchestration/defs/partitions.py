@@ -4,8 +4,9 @@ The years come from the methodology (`methodology.csv` of the dataset folder): f
 evaluation year of its versions to the last; a version open at the end (no
 last_evaluation_year) ends at `LEAP_LAST_YEAR` when set, else at the last year that has data
 (the newest data-year folder of the inbox, or of the dataset's values.csv), else (no data yet)
-at the current calendar year. A run materializes a range of them in one go (single-run backfill): code that runs for
-"the partition" takes the years of the run, `run_evaluation_years(context)`.
+at the current calendar year. A run materializes a range of them in one go (single-run
+backfill): code that runs for "the partition" takes the years of the run,
+`run_evaluation_years(context)`.
 """
 
 from __future__ import annotations
