@@ -9,8 +9,8 @@
 {#- One row per evaluation year, county and indicator: every step from the submitted figures to
     the points (the base values and the file, sheet, row and column they came from; the
     indicator value; imputation; transform; outlier treatment; normalisation; points) and the
-    indicator's contribution to the county's total. Rows are written in county order, so that
-    one county's rows sit together (the questions analysts ask are about one county). -#}
+    indicator's contribution to the county's total. The published copy is sorted by county
+    (orchestration/warehouse/publish.py), where analysts ask their questions. -#}
 with
 
 indicator_points as (
@@ -113,4 +113,3 @@ final as (
 )
 
 select * from final
-order by county_code, evaluation_year, indicator_code
