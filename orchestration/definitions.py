@@ -1,4 +1,8 @@
-"""The Dagster code location: wires assets, checks, jobs, sensors and resources together."""
+"""The Dagster code location: wires assets, checks, jobs, sensors and resources together.
+
+Importing it reads configuration only (the methodology's years, the dbt manifest prepared by
+setup); it runs nothing and changes no environment variable.
+"""
 
 from __future__ import annotations
 
@@ -11,7 +15,8 @@ from orchestration.defs.assets.scoring import scoring_models
 from orchestration.defs.assets.uncertainty import rank_uncertainty
 from orchestration.defs.checks import alert_on_failed_runs, quality_gate_checks
 from orchestration.defs.jobs import annual_run
-from orchestration.defs.resources import dbt_cli
+from orchestration.defs.resources import resources_from_environment
+from orchestration.defs.run_log import leap_run_logger
 from orchestration.defs.sensors import inbox_sensor
 
 defs = dg.Definitions(
@@ -19,6 +24,7 @@ defs = dg.Definitions(
     asset_checks=quality_gate_checks,
     jobs=[annual_run],
     sensors=[inbox_sensor, alert_on_failed_runs],
-    resources={"dbt": dbt_cli},
+    resources=resources_from_environment(),
+    loggers={"console": dg.colored_console_logger, "leap_run": leap_run_logger},
     executor=dg.in_process_executor,
 )

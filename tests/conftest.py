@@ -1,8 +1,11 @@
-"""Shared fixtures: a temporary warehouse with the whole main job run on the demo data."""
+"""Shared fixtures: one warehouse with the whole main job run on the demo data, built once per
+test session and shared by every test that only reads it (a test that changes a warehouse
+works on a copy: `copy_warehouse`)."""
 
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -39,13 +42,21 @@ def run_leap(warehouse: Path, *args: str, **extra_env: str) -> subprocess.Comple
 
 @pytest.fixture(scope="session")
 def demo_warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A warehouse after the README's main job: demo inbox written, 2018-2024 published."""
+    """A warehouse after the README's main job: demo inbox written, 2018-2024 published in one
+    run. Read it only; change a `copy_warehouse` of it."""
     warehouse = tmp_path_factory.mktemp("warehouse")
-    completed = run_leap(warehouse, "run")
+    completed = run_leap(warehouse, "run", "--demo")
     if completed.returncode != 0:
         pytest.fail(
             f"`leap run` exited {completed.returncode}\n--- stdout\n{completed.stdout[-6000:]}"
             f"\n--- stderr\n{completed.stderr[-6000:]}"
         )
     (warehouse / "leap_run.log").write_text(completed.stdout, encoding="utf-8")
+    (warehouse / "leap_run.err").write_text(completed.stderr, encoding="utf-8")
     return warehouse
+
+
+def copy_warehouse(source: Path, target: Path) -> Path:
+    """A copy of a warehouse that a test may change (its Dagster instance included)."""
+    shutil.copytree(source, target, ignore=shutil.ignore_patterns("*.wal", ".leap-run.lock"))
+    return target

@@ -59,8 +59,22 @@ def test_main_job_publishes_every_year_and_prints_the_summary(demo_warehouse: Pa
     assert result == YEARS
     assert logged == YEARS
     assert "Province summary" in log
-    for year in YEARS:
-        assert f"{year}: published" in log
+    assert "evaluation years 2018-2024: published" in log
+
+
+def test_the_console_is_readable_and_the_full_log_is_a_file(demo_warehouse: Path) -> None:
+    console = (demo_warehouse / "leap_run.log").read_text(encoding="utf-8")
+    errors = (demo_warehouse / "leap_run.err").read_text(encoding="utf-8")
+    lines = console.splitlines()
+    log_files = sorted((demo_warehouse / "logs").glob("run-*.log"))
+    per_year = [line for line in lines if line.strip().startswith(("ingest 20", "uncertainty 20"))]
+
+    assert len(lines) < 80
+    assert errors == ""
+    assert "Warning" not in console and "DEBUG" not in console
+    assert len(per_year) == 2 * len(YEARS)
+    assert len(log_files) == 1 and f"full log: {log_files[0]}" in console
+    assert "dbt: Finished running node" in log_files[0].read_text(encoding="utf-8")
 
 
 @pytest.mark.parametrize(("year", "figure", "expected"), published_figures())

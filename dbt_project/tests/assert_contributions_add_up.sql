@@ -1,3 +1,4 @@
+{{ config(meta={'dagster': {'ref': {'name': 'county_change_contributions'}}}) }}
 {#- The indicators' contributions add up to each unit's total, and their changes to each
     county's score change (to rounding), in the years the run builds. -#}
 with

@@ -101,8 +101,12 @@ paired as (
 ),
 
 score_changes as (
-    -- a group-by and a join: a window over each county's few rows is far slower in DuckDB
-    select evaluation_year, county_code, sum(contribution_change) as score_change
+    -- a group-by and a join: a window over each county's few rows is far slower in DuckDB;
+    -- the sum exact (exact_sum), so identical inputs give identical bits
+    select
+        evaluation_year,
+        county_code,
+        {{ exact_sum('contribution_change') }} as score_change
     from paired
     group by evaluation_year, county_code
 ),

@@ -9,7 +9,8 @@
 {#- One row per evaluation year, county and indicator: every step from the submitted figures to
     the points (the base values and the file, sheet, row and column they came from; the
     indicator value; imputation; transform; outlier treatment; normalisation; points) and the
-    indicator's contribution to the county's total. -#}
+    indicator's contribution to the county's total. The published copy is sorted by county
+    (orchestration/warehouse/publish.py), where analysts ask their questions. -#}
 with
 
 indicator_points as (
@@ -31,6 +32,22 @@ framework_tree as (
     select * from {{ ref('int_framework_tree') }}
 ),
 
+-- the lineage of each base value in force, by its key (resolved here, not carried upstream)
+submitted_values as (
+    select
+        data_year,
+        unit_code,
+        variable_code,
+        raw_text,
+        file_name,
+        sheet,
+        row_number,
+        column_name,
+        file_sha256
+    from {{ ref('stg_raw__submitted_values') }}
+    where {{ data_year_filter('data_year') }}
+),
+
 final as (
     select
         indicator_points.evaluation_year,
@@ -45,10 +62,10 @@ final as (
         indicator_points.indicator_points,
         indicator_points.max_points,
         indicator_points.is_missing,
-        indicator_values.numerator_file_name,
-        indicator_values.numerator_row_number,
-        indicator_values.denominator_file_name,
-        indicator_values.denominator_row_number,
+        numerator.file_name as numerator_file_name,
+        numerator.row_number as numerator_row_number,
+        denominator.file_name as denominator_file_name,
+        denominator.row_number as denominator_row_number,
         indicator_points.methodology_version,
         indicator_values.missing_reason,
         indicator_points.is_imputed,
@@ -64,15 +81,15 @@ final as (
         indicator_points.direction,
         node_contributions.contribution_points,
         indicator_values.numerator_variable,
-        indicator_values.numerator_raw_text,
-        indicator_values.numerator_sheet,
-        indicator_values.numerator_column_name,
-        indicator_values.numerator_file_sha256,
+        numerator.raw_text as numerator_raw_text,
+        numerator.sheet as numerator_sheet,
+        numerator.column_name as numerator_column_name,
+        numerator.file_sha256 as numerator_file_sha256,
         indicator_values.denominator_variable,
-        indicator_values.denominator_raw_text,
-        indicator_values.denominator_sheet,
-        indicator_values.denominator_column_name,
-        indicator_values.denominator_file_sha256
+        denominator.raw_text as denominator_raw_text,
+        denominator.sheet as denominator_sheet,
+        denominator.column_name as denominator_column_name,
+        denominator.file_sha256 as denominator_file_sha256
     from indicator_points
     inner join indicator_values
         on indicator_points.evaluation_year = indicator_values.evaluation_year
@@ -85,6 +102,14 @@ final as (
         on indicator_points.evaluation_year = node_contributions.evaluation_year
         and indicator_points.unit_code = node_contributions.unit_code
         and indicator_points.indicator_code = node_contributions.node_code
+    left join submitted_values as numerator
+        on indicator_values.data_year = numerator.data_year
+        and indicator_values.unit_code = numerator.unit_code
+        and indicator_values.numerator_variable = numerator.variable_code
+    left join submitted_values as denominator
+        on indicator_values.data_year = denominator.data_year
+        and indicator_values.unit_code = denominator.unit_code
+        and indicator_values.denominator_variable = denominator.variable_code
 )
 
 select * from final

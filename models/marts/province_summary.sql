@@ -24,7 +24,7 @@ final as (
         count(*) filter (where class = 'A') as class_a,
         count(*) filter (where class = 'B') as class_b,
         count(*) filter (where class = 'C') as class_c,
-        round(avg(total_points), 2) as mean_score,
+        round(avg(total_points order by county_code), 2) as mean_score,
         round(median(total_points), 2) as median_score,
         count(*) filter (where is_class_leap) as class_leaps,
         count(*) filter (where class_transition = 'C->B') as leaps_c_to_b,

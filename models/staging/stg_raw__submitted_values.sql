@@ -1,9 +1,25 @@
+-- depends_on: {{ ref('stg_config__methodology') }}
+{{
+    config(
+        materialized='incremental',
+        unique_key='data_year',
+        incremental_strategy='delete+insert',
+        on_schema_change='sync_all_columns',
+    )
+}}
 {#- The value in force for each unit, data year and variable: the latest delivered file that is
-    not withdrawn supersedes earlier ones (all stay in the raw layer). -#}
+    not withdrawn supersedes earlier ones (all stay in the raw layer). A table rebuilt for the
+    data years of the run, so that the latest-submission window runs once per run, not once per
+    reader: the indicator values read the values, the mart county_indicator_points their lineage
+    (file, sheet, row, column, SHA-256), by the value's key (data year, unit, variable). -#}
 with
 
 submitted_values as (
     select * from {{ source('raw', 'submitted_values') }}
+    where unit_code is not null
+    {%- if is_incremental() %}
+        and {{ run_data_year_filter('data_year') }}
+    {%- endif %}
 ),
 
 current_files as (
@@ -20,7 +36,6 @@ ranked as (
         ) as submission_recency
     from submitted_values
     inner join current_files using (data_year, file_sha256)
-    where unit_code is not null
 ),
 
 final as (

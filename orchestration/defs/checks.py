@@ -13,8 +13,8 @@ from collections.abc import Iterator
 import dagster as dg
 
 from expectations import GATED_TABLES
-from orchestration.config.paths import current_paths
-from orchestration.defs.partitions import evaluation_years
+from orchestration.defs.partitions import run_evaluation_years
+from orchestration.defs.resources import WarehouseResource
 from orchestration.quality import alert_run_failure, load_gate_config, read_gate_frame, run_gate
 from orchestration.quality.gate import write_outcomes
 from orchestration.quality.receipts import send_receipts
@@ -28,10 +28,6 @@ def gate_asset_key(table: str) -> dg.AssetKey:
     return dg.AssetKey(["quality", f"gate_{table}"])
 
 
-def _years(context: dg.AssetCheckExecutionContext) -> list[int]:
-    return sorted(int(key) for key in context.partition_keys)
-
-
 def _gate_check(table: str) -> dg.AssetChecksDefinition:
     severities = load_gate_config().rules.get(table, {})
     specs = [
@@ -40,14 +36,16 @@ def _gate_check(table: str) -> dg.AssetChecksDefinition:
             asset=gate_asset_key(table),
             blocking=severity == "error",
             description=f"{table}: {rule} ({severity}; expectations/gate.yaml)",
-            partitions_def=evaluation_years,
         )
         for rule, severity in severities.items()
     ]
 
     @dg.multi_asset_check(specs=specs, name=f"quality_gate_{table}")
-    def _check(context: dg.AssetCheckExecutionContext) -> Iterator[dg.AssetCheckResult]:
-        paths, years = current_paths(), _years(context)
+    def _check(
+        context: dg.AssetCheckExecutionContext, warehouse: WarehouseResource
+    ) -> Iterator[dg.AssetCheckResult]:
+        # unpartitioned checks in a partitioned run: the years come from the run's range
+        paths, years = warehouse.paths(), run_evaluation_years(context)
         config = load_gate_config(paths.warehouse_dir, paths.alerts_dir)
         with connect_work_db(paths.work_db, read_only=True) as con:
             frame = read_gate_frame(con, table, years)
@@ -87,14 +85,16 @@ quality_gate_checks = [_gate_check(table) for table in GATED_TABLES]
 
 
 @dg.run_failure_sensor(name="alert_on_failed_runs", default_status=dg.DefaultSensorStatus.RUNNING)
-def alert_on_failed_runs(context: dg.RunFailureSensorContext) -> None:
+def alert_on_failed_runs(
+    context: dg.RunFailureSensorContext, warehouse: WarehouseResource
+) -> None:
     """A failed or crashed run becomes an alert too (same sinks as the gate)."""
-    run = context.dagster_run
+    run, paths = context.dagster_run, warehouse.paths()
     message = context.failure_event.message if context.failure_event else ""
     alert_run_failure(
         run.run_id,
         run.job_name,
         message or "",
         run.tags.get("dagster/partition"),
-        load_gate_config(current_paths().warehouse_dir, current_paths().alerts_dir),
+        load_gate_config(paths.warehouse_dir, paths.alerts_dir),
     )

@@ -1,4 +1,5 @@
-"""Jobs: the annual run of one evaluation year, from inbox to published mart."""
+"""Jobs: the annual run, from inbox to published mart, for a range of evaluation years in one
+run (every partitioned asset has a single-run backfill policy)."""
 
 from __future__ import annotations
 
@@ -7,5 +8,8 @@ import dagster as dg
 annual_run = dg.define_asset_job(
     name="annual_run",
     selection=dg.AssetSelection.all(),
-    description="Ingest a year's submissions, score it with dbt, gate it and publish it.",
+    description=(
+        "Ingest the submissions of the run's evaluation years, score them with dbt, gate them "
+        "and publish them."
+    ),
 )

@@ -1,19 +1,111 @@
-"""Yearly partitions: one per evaluation year (which uses the statistics of the year before)."""
+"""Yearly partitions: one per evaluation year (which uses the statistics of the year before).
+
+The years come from the methodology (`methodology.csv` of the dataset folder): from the first
+evaluation year of its versions to the last; a version open at the end (no
+last_evaluation_year) ends at `LEAP_LAST_YEAR` when set, else at the last year that has data
+(the newest data-year folder of the inbox, or of the dataset's values.csv), else (no data yet)
+at the current calendar year. A run materializes a range of them in one go (single-run
+backfill): code that runs for "the partition" takes the years of the run,
+`run_evaluation_years(context)`.
+"""
 
 from __future__ import annotations
 
+import os
+from datetime import date
+from pathlib import Path
+
 import dagster as dg
+import polars as pl
 
-from orchestration.config.paths import evaluation_year_range
+from orchestration.config.dataset import read_config_table
+from orchestration.config.paths import Paths, paths_from_environment
 
-_first, _last = evaluation_year_range()
+OPEN_END = 9999
 
-evaluation_years = dg.TimeWindowPartitionsDefinition(
-    start=str(_first),
-    end=str(_last + 1),
-    fmt="%Y",
-    cron_schedule="0 0 1 1 *",
-)
+
+def _methodology_spans(dataset_dir: Path) -> list[tuple[int, int | None, int]]:
+    """(first, last or None, data-year lag) of each methodology version."""
+    rows = read_config_table(dataset_dir, "methodology").iter_rows(named=True)
+    return [
+        (
+            int(row["first_evaluation_year"]),
+            int(row["last_evaluation_year"]) if row["last_evaluation_year"] else None,
+            int(row["data_year_lag"] or 1),
+        )
+        for row in rows
+    ]
+
+
+def _last_data_year(paths: Paths) -> int | None:
+    """The newest data year with submissions: an inbox folder with files, or values.csv."""
+    values = paths.dataset_dir / "values.csv"
+    if values.exists():
+        years = pl.scan_csv(values, infer_schema=False).select(
+            pl.col("data_year").cast(pl.Int32, strict=False).max()
+        )
+        return years.collect().item()
+    if not paths.inbox_dir.is_dir():
+        return None
+    years = [
+        int(folder.name)
+        for folder in paths.inbox_dir.iterdir()
+        if folder.is_dir() and folder.name.isdigit() and any(folder.iterdir())
+    ]
+    return max(years, default=None)
+
+
+def evaluation_year_span(paths: Paths, configured_last: int | None = None) -> tuple[int, int]:
+    """First and last evaluation year of the methodology (see the module's docstring)."""
+    spans = _methodology_spans(paths.dataset_dir)
+    if not spans:
+        raise ValueError(f"{paths.dataset_dir / 'methodology.csv'} has no methodology version")
+    first = min(start for start, _, _ in spans)
+    closed_last = max((end for _, end, _ in spans if end is not None), default=first)
+    open_spans = [(start, lag) for start, end, lag in spans if end is None]
+    if not open_spans:
+        return first, closed_last
+    if configured_last is not None:
+        return first, configured_last
+    open_start, lag = max(open_spans)
+    data_year = _last_data_year(paths)
+    last_with_data = data_year + lag if data_year is not None else date.today().year
+    return first, max(closed_last, open_start, last_with_data)
+
+
+def _configured_last_year() -> int | None:
+    text = os.environ.get("LEAP_LAST_YEAR", "").strip()
+    return int(text) if text else None
+
+
+def partitions_for(first: int, last: int) -> dg.TimeWindowPartitionsDefinition:
+    return dg.TimeWindowPartitionsDefinition(
+        start=str(first), end=str(last + 1), fmt="%Y", cron_schedule="0 0 1 1 *"
+    )
+
+
+FIRST_YEAR, LAST_YEAR = evaluation_year_span(paths_from_environment(), _configured_last_year())
+evaluation_years = partitions_for(FIRST_YEAR, LAST_YEAR)
+
+# Every partitioned asset materializes all the years of a run in one step.
+one_run_for_all_years = dg.BackfillPolicy.single_run()
+
+
+def run_evaluation_years(
+    context: dg.AssetExecutionContext | dg.AssetCheckExecutionContext | dg.OpExecutionContext,
+) -> list[int]:
+    """The evaluation years of the run, in order (a one-year run gives one)."""
+    op_context = getattr(context, "op_execution_context", context)
+    if op_context.has_partition_key_range:
+        keys = op_context.partition_keys
+    else:  # an unpartitioned check in a partitioned run: the run's range, from its tags
+        tags = op_context.run.tags
+        start = tags.get("dagster/asset_partition_range_start", tags.get("dagster/partition"))
+        end = tags.get("dagster/asset_partition_range_end", start)
+        if start is None:
+            raise dg.Failure("the run names no evaluation year (no partition or range)")
+        keys = evaluation_years.get_partition_keys_in_range(dg.PartitionKeyRange(start, end))
+    return sorted(int(key) for key in keys)
 
 
 def data_year_of(evaluation_year: int | str, data_year_lag: int = 1) -> int:

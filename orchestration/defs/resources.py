@@ -1,58 +1,53 @@
-"""Resources: the dbt project and CLI, bound to the warehouse paths in force."""
+"""Resources: the warehouse's paths and the in-process dbt runner.
+
+`WarehouseResource` is where the pipeline reads and writes. Its fields come from the `LEAP_*`
+environment variables (as `dg.EnvVar`s, so the UI shows which variable set what) with the demo
+defaults below the warehouse folder; nothing is read or changed at import time.
+"""
 
 from __future__ import annotations
 
-import json
 import os
-import sys
-from pathlib import Path
+from collections.abc import Mapping
 
-from dagster_dbt import DbtCliResource, DbtProject
+import dagster as dg
 
-from orchestration.config.paths import DBT_PROJECT_DIR, PROJECT_ROOT, export_dbt_environment
-
-export_dbt_environment()
-# dbt is a console script of this environment; make it findable even when the environment's bin
-# folder is not on PATH (the preparer and the CLI resource both call `dbt`).
-_ENV_BIN = str(Path(sys.executable).parent)
-if _ENV_BIN not in os.environ.get("PATH", "").split(os.pathsep):
-    os.environ["PATH"] = _ENV_BIN + os.pathsep + os.environ.get("PATH", "")
+from orchestration.config.paths import PATH_VARIABLES, Paths, build_paths
+from orchestration.defs.dbt import ScoringDbtResource
 
 
+class WarehouseResource(dg.ConfigurableResource):
+    """The folders and files of one warehouse; empty fields take their default below
+    `warehouse_dir` (the repository's `warehouse/` when that is empty too)."""
 
-def manifest_environment() -> str:
-    """What the manifest depends on besides files: the dataset folder and its optional marts."""
-    return json.dumps({name: os.environ.get(name, "") for name in MANIFEST_ENVIRONMENT})
+    warehouse_dir: str = ""
+    inbox_dir: str = ""
+    dataset_dir: str = ""
+    work_db: str = ""
+    mart_db: str = ""
+    mart_parquet_dir: str = ""
+    alerts_dir: str = ""
+    reports_dir: str = ""
 
-
-def manifest_is_stale(project: DbtProject) -> bool:
-    """True when the manifest is missing, was parsed for another dataset folder, or is older
-    than a model, seed, macro or project file, so that an edited configuration is never run
-    against the asset graph of the previous one."""
-    manifest = project.manifest_path
-    if not manifest.exists():
-        return True
-    stamp = manifest.with_name("leap_manifest_environment.json")
-    if not stamp.exists() or stamp.read_text(encoding="utf-8") != manifest_environment():
-        return True
-    built = manifest.stat().st_mtime
-    sources = [PROJECT_ROOT / "models", PROJECT_ROOT / "seeds", DBT_PROJECT_DIR / "macros",
-               DBT_PROJECT_DIR / "tests"]
-    files = [DBT_PROJECT_DIR / "dbt_project.yml", DBT_PROJECT_DIR / "profiles.yml"]
-    for folder in sources:
-        files.extend(path for path in folder.rglob("*") if path.is_file())
-    return any(path.stat().st_mtime > built for path in files)
+    def paths(self) -> Paths:
+        overrides = {name: getattr(self, name) or None for name in PATH_VARIABLES}
+        return build_paths(self.warehouse_dir or None, **overrides)
 
 
-MANIFEST_ENVIRONMENT = ("LEAP_DATASET_DIR", "LEAP_OPTIONAL_SEEDS")
+def warehouse_from_environment(environ: Mapping[str, str] | None = None) -> WarehouseResource:
+    """The warehouse resource bound to the `LEAP_*` variables that are set (read when the
+    resource is initialised for a run, not now)."""
+    environ = os.environ if environ is None else environ
+    variables = {"warehouse_dir": "LEAP_WAREHOUSE_DIR"} | {
+        name: variable for name, (variable, _) in PATH_VARIABLES.items()
+    }
+    fields = {
+        name: dg.EnvVar(variable)
+        for name, variable in variables.items()
+        if environ.get(variable, "").strip()
+    }
+    return WarehouseResource(**fields)
 
-dbt_project = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR)
-dbt_project.prepare_if_dev()
-if manifest_is_stale(dbt_project):
-    # A fresh clone has no manifest yet, and an edited model or seed needs a new one.
-    dbt_project.preparer.prepare(dbt_project)
-    dbt_project.manifest_path.with_name("leap_manifest_environment.json").write_text(
-        manifest_environment(), encoding="utf-8"
-    )
 
-dbt_cli = DbtCliResource(project_dir=dbt_project)
+def resources_from_environment() -> dict[str, dg.ConfigurableResource]:
+    return {"warehouse": warehouse_from_environment(), "dbt": ScoringDbtResource()}

@@ -6,15 +6,15 @@ import json
 import dagster as dg
 
 from orchestration.config.dataset import read_config_table
+from orchestration.config.paths import paths_from_environment
 from orchestration.defs.jobs import annual_run
 from orchestration.defs.partitions import evaluation_years
-from orchestration.config.paths import current_paths
 
 
 def inbox_fingerprints() -> dict[str, str]:
     """One fingerprint per data-year folder of the inbox, from its files' names, sizes and
     modification times (cheap: no file is read)."""
-    inbox = current_paths().inbox_dir
+    inbox = paths_from_environment().inbox_dir
     fingerprints: dict[str, str] = {}
     if not inbox.is_dir():
         return fingerprints
@@ -32,7 +32,7 @@ def inbox_fingerprints() -> dict[str, str]:
 
 def evaluation_year_of_data_year(data_year: int) -> int:
     """The evaluation year that scores a data year (the methodology's data-year lag)."""
-    methodology = read_config_table(current_paths().dataset_dir, "methodology")
+    methodology = read_config_table(paths_from_environment().dataset_dir, "methodology")
     for row in methodology.iter_rows(named=True):
         evaluation_year = data_year + int(row["data_year_lag"])
         last = int(row["last_evaluation_year"]) if row["last_evaluation_year"] else 9999

@@ -14,7 +14,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from orchestration.config.paths import DBT_PROJECT_DIR, Paths, export_dbt_environment
+from orchestration.config.paths import DBT_PROJECT_DIR, Paths, dbt_environment
 from orchestration.reports.dbt_docs import DocsSummary, build_dbt_docs
 from orchestration.reports.excel import export_excel
 from orchestration.reports.mart import MartData, load_mart
@@ -100,7 +100,10 @@ def build_reports(
 def build_docs(paths: Paths, out_dir: Path | None = None) -> DocsSummary:
     """dbt's documentation site of the project and the warehouse's working database, into
     `out_dir` (default: the warehouse's `dbt_docs/`)."""
-    export_dbt_environment(paths)
-    return build_dbt_docs(
-        DBT_PROJECT_DIR, DBT_PROJECT_DIR, paths.work_db, out_dir or paths.warehouse_dir / "dbt_docs"
-    )
+    with dbt_environment(paths):
+        return build_dbt_docs(
+            DBT_PROJECT_DIR,
+            DBT_PROJECT_DIR,
+            paths.work_db,
+            out_dir or paths.warehouse_dir / "dbt_docs",
+        )

@@ -69,7 +69,7 @@ def build_dbt_docs(
     project_dir: Path, profiles_dir: Path, work_db: Path, out_dir: Path
 ) -> DocsSummary:
     """Generate the documentation site into `out_dir` (replaced in one rename). dbt reads the
-    project's environment as the pipeline sets it (`export_dbt_environment`): its profile must
+    project's environment as the pipeline sets it (`config.paths.dbt_environment`): its profile must
     point at `work_db`, the working database whose tables and columns the catalog lists."""
     started = time.perf_counter()
     if not work_db.exists():

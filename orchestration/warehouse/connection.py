@@ -10,8 +10,9 @@ import duckdb
 LOCK_WAIT_SECONDS = 60.0
 
 
-def connect_work_db(path: Path, *, read_only: bool = False,
-                    wait_seconds: float = LOCK_WAIT_SECONDS) -> duckdb.DuckDBPyConnection:
+def connect_work_db(
+    path: Path, *, read_only: bool = False, wait_seconds: float = LOCK_WAIT_SECONDS
+) -> duckdb.DuckDBPyConnection:
     """Open the working database, waiting a while for another writer (e.g. a dbt process that
     is finishing) to release its lock instead of failing at once."""
     deadline = time.monotonic() + wait_seconds

@@ -4,14 +4,18 @@ published mart, atomically.
 The published mart is never opened for writing. A new file is built beside it from the previous
 mart and the working database, then renamed over it: analysts who hold the old file open keep
 reading a complete old version, new connections see the complete new one, and a run that never
-reaches this step leaves the published file byte for byte as it was.
+reaches this step leaves the published file byte for byte as it was. The Parquet export is
+written beside the new mart before either replaces the old: a journal file marks the commit
+point, so that a crash or a kill leaves the mart and the Parquet one version (the next run, or
+`recover_publication`, finishes or undoes what was interrupted).
 """
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -19,13 +23,15 @@ from pathlib import Path
 import duckdb
 
 PUBLICATION_LOG = "publication_log"
+# The keys published tables are sorted by, the ones they have, in this order.
+SORT_KEYS = ("county_code", "evaluation_year", "indicator_code", "gated_table", "rule", "factor")
 
 
 @dataclass(frozen=True)
 class PublishSummary:
     """What a publish wrote."""
 
-    evaluation_year: int
+    evaluation_years: tuple[int, ...]
     mart_db: Path
     tables: dict[str, int]
     years_republished: tuple[int, ...]
@@ -40,13 +46,13 @@ def _tables(con: duckdb.DuckDBPyConnection, catalog: str, schema: str) -> list[s
     return [row[0] for row in rows]
 
 
-def _columns(con: duckdb.DuckDBPyConnection, catalog: str, schema: str, table: str) -> set[str]:
+def _columns(con: duckdb.DuckDBPyConnection, catalog: str, schema: str, table: str) -> list[str]:
     rows = con.execute(
         "select column_name from duckdb_columns() "
-        "where database_name = ? and schema_name = ? and table_name = ?",
+        "where database_name = ? and schema_name = ? and table_name = ? order by column_index",
         [catalog, schema, table],
     ).fetchall()
-    return {row[0] for row in rows}
+    return [row[0] for row in rows]
 
 
 def published_years(mart_db: Path) -> list[int]:
@@ -61,114 +67,227 @@ def published_years(mart_db: Path) -> list[int]:
         return [row[0] for row in rows.fetchall()]
 
 
-def publish_year(
+def _sort_order(columns: list[str]) -> str:
+    """Rows laid out for the questions analysts ask: one county's rows over the years sit
+    together (DuckDB skips the row groups of other counties), then by year."""
+    keys = [key for key in SORT_KEYS if key in columns]
+    return ", ".join(keys) if keys else "all"
+
+
+def publish_year(work_db: Path, mart_db: Path, evaluation_year: int, **options) -> PublishSummary:
+    """Publish one evaluation year (see `publish_years`)."""
+    return publish_years(work_db, mart_db, [evaluation_year], **options)
+
+
+def publish_years(
     work_db: Path,
     mart_db: Path,
-    evaluation_year: int,
+    evaluation_years: Iterable[int],
     *,
     source_schema: str = "marts",
     tables_following_year: Iterable[str] = (),
     run_id: str | None = None,
-    gate_status: str = "passed",
+    gate_status: str | Mapping[int, str] = "passed",
     parquet_dir: Path | None = None,
 ) -> PublishSummary:
-    """Publish one evaluation year of the working marts into the published mart.
+    """Publish evaluation years of the working marts into the published mart, atomically
+    together with its Parquet export.
 
     Rows of other years are kept from the previous mart. Tables that compare a year with the one
     before (`tables_following_year`) also take the next year's rows when that year is already
     published, because they changed with this year's figures. Tables without an
-    `evaluation_year` column are replaced whole.
+    `evaluation_year` column are replaced whole. `gate_status` is the quality gate's verdict,
+    one for all years or per year, recorded in the publication log.
     """
+    years = sorted(set(evaluation_years))
     mart_db.parent.mkdir(parents=True, exist_ok=True)
-    staging_file = mart_db.with_name(mart_db.name + ".publishing")
+    recover_publication(mart_db, parquet_dir)
+    staging_file = _staging(mart_db)
     staging_file.unlink(missing_ok=True)
     already_published = set(published_years(mart_db))
-    following = set(tables_following_year)
-    written: dict[str, int] = {}
-    republished: set[int] = {evaluation_year}
+    statuses = (
+        gate_status if isinstance(gate_status, Mapping) else dict.fromkeys(years, gate_status)
+    )
 
     con = duckdb.connect(str(staging_file))
     try:
         con.execute(f"attach '{work_db}' as work (read_only)")
-        has_previous = mart_db.exists()
-        if has_previous:
+        if mart_db.exists():
             con.execute(f"attach '{mart_db}' as previous (read_only)")
-        previous_tables = set(_tables(con, "previous", "main")) if has_previous else set()
-
-        for table in _tables(con, "work", source_schema):
-            source = f'work.{source_schema}."{table}"'
-            if "evaluation_year" not in _columns(con, "work", source_schema, table):
-                con.execute(f'create table main."{table}" as select * from {source}')
-            else:
-                years = {evaluation_year}
-                if table in following and evaluation_year + 1 in already_published:
-                    years.add(evaluation_year + 1)
-                    republished.add(evaluation_year + 1)
-                year_list = ", ".join(str(year) for year in sorted(years))
-                fresh = f"select * from {source} where evaluation_year in ({year_list})"
-                if table in previous_tables:
-                    kept = (
-                        f'select * from previous.main."{table}" '
-                        f"where evaluation_year not in ({year_list})"
-                    )
-                    con.execute(
-                        f'create table main."{table}" as '
-                        f"{kept} union all by name {fresh} order by evaluation_year"
-                    )
-                else:
-                    con.execute(f'create table main."{table}" as {fresh}')
-            written[table] = con.execute(f'select count(*) from main."{table}"').fetchone()[0]
-
-        log_rows = (
-            f"select * from previous.main.{PUBLICATION_LOG} "
-            f"where evaluation_year != {evaluation_year}"
-            if PUBLICATION_LOG in previous_tables
-            else None
+        written, republished = _copy_tables(
+            con, source_schema, years, set(tables_following_year), already_published
         )
-        con.execute(
-            f"create table main.{PUBLICATION_LOG} ("
-            "evaluation_year integer, published_at timestamp, run_id varchar, gate_status varchar)"
-        )
-        if log_rows:
-            con.execute(f"insert into main.{PUBLICATION_LOG} {log_rows}")
-        con.execute(
-            f"insert into main.{PUBLICATION_LOG} values (?, ?, ?, ?)",
-            [evaluation_year, datetime.now(UTC).replace(tzinfo=None), run_id, gate_status],
-        )
+        _write_publication_log(con, years, run_id, statuses)
+        written[PUBLICATION_LOG] = con.execute(
+            f"select count(*) from main.{PUBLICATION_LOG}"
+        ).fetchone()[0]
         con.execute("detach work")
-        if has_previous:
+        if mart_db.exists():
             con.execute("detach previous")
         con.execute("checkpoint")
     finally:
         con.close()
-
-    with open(staging_file, "rb") as handle:
-        os.fsync(handle.fileno())
-    os.replace(staging_file, mart_db)
+    _fsync(staging_file)
+    fresh_parquet = None
     if parquet_dir is not None:
-        export_parquet(mart_db, parquet_dir)
-    return PublishSummary(evaluation_year, mart_db, written, tuple(sorted(republished)))
+        fresh_parquet = _export_parquet_folder(staging_file, _staging(parquet_dir))
+    _commit(mart_db, parquet_dir, fresh_parquet is not None)
+    return PublishSummary(tuple(years), mart_db, written, tuple(sorted(republished)))
+
+
+def _copy_tables(
+    con: duckdb.DuckDBPyConnection,
+    source_schema: str,
+    years: list[int],
+    following: set[str],
+    already_published: set[int],
+) -> tuple[dict[str, int], set[int]]:
+    """Every table of the working marts into the new mart: the years published now from the
+    working database, the other years from the previous mart."""
+    previous_tables = set(_tables(con, "previous", "main")) if _attached(con, "previous") else set()
+    written: dict[str, int] = {}
+    republished: set[int] = set(years)
+    for table in _tables(con, "work", source_schema):
+        source = f'work.{source_schema}."{table}"'
+        columns = _columns(con, "work", source_schema, table)
+        order = _sort_order(columns)
+        if "evaluation_year" not in columns:
+            con.execute(f'create table main."{table}" as select * from {source} order by {order}')
+        else:
+            table_years = set(years)
+            if table in following:
+                next_years = {year + 1 for year in years} & already_published
+                table_years |= next_years
+                republished |= next_years
+            year_list = ", ".join(str(year) for year in sorted(table_years))
+            fresh = f"select * from {source} where evaluation_year in ({year_list})"
+            if table in previous_tables:
+                kept = (
+                    f'select * from previous.main."{table}" '
+                    f"where evaluation_year not in ({year_list})"
+                )
+                fresh = f"{kept} union all by name {fresh}"
+            con.execute(f'create table main."{table}" as {fresh} order by {order}')
+        written[table] = con.execute(f'select count(*) from main."{table}"').fetchone()[0]
+    return written, republished
+
+
+def _attached(con: duckdb.DuckDBPyConnection, name: str) -> bool:
+    rows = con.execute("select database_name from duckdb_databases()").fetchall()
+    return any(row[0] == name for row in rows)
+
+
+def _write_publication_log(
+    con: duckdb.DuckDBPyConnection,
+    years: list[int],
+    run_id: str | None,
+    statuses: Mapping[int, str],
+) -> None:
+    con.execute(
+        f"create table main.{PUBLICATION_LOG} ("
+        "evaluation_year integer, published_at timestamp, run_id varchar, gate_status varchar)"
+    )
+    if _attached(con, "previous") and PUBLICATION_LOG in _tables(con, "previous", "main"):
+        year_list = ", ".join(str(year) for year in years)
+        con.execute(
+            f"insert into main.{PUBLICATION_LOG} select * from previous.main.{PUBLICATION_LOG} "
+            f"where evaluation_year not in ({year_list})"
+        )
+    published_at = datetime.now(UTC).replace(tzinfo=None)
+    for year in years:
+        con.execute(
+            f"insert into main.{PUBLICATION_LOG} values (?, ?, ?, ?)",
+            [year, published_at, run_id, statuses.get(year, "passed")],
+        )
+
+
+# --- one version of mart and Parquet, or the other --------------------------------------------
+
+
+def _staging(path: Path) -> Path:
+    return path.with_name(path.name + ".publishing")
+
+
+def _journal(mart_db: Path) -> Path:
+    return mart_db.with_name(mart_db.name + ".commit")
+
+
+def _fsync(path: Path) -> None:
+    with open(path, "rb") as handle:
+        os.fsync(handle.fileno())
+
+
+def _commit(mart_db: Path, parquet_dir: Path | None, with_parquet: bool) -> None:
+    """The commit point: once the journal exists, the new mart and Parquet replace the old ones
+    (now, or by `recover_publication` after a crash); before it, nothing has changed."""
+    journal = _journal(mart_db)
+    pending = journal.with_name(journal.name + ".tmp")
+    pending.write_text(
+        json.dumps({"parquet_dir": str(parquet_dir) if with_parquet else None}), encoding="utf-8"
+    )
+    _fsync(pending)
+    os.replace(pending, journal)
+    _apply(mart_db, parquet_dir if with_parquet else None)
+
+
+def _apply(mart_db: Path, parquet_dir: Path | None) -> None:
+    staging_file = _staging(mart_db)
+    if staging_file.exists():
+        os.replace(staging_file, mart_db)
+    if parquet_dir is not None and _staging(parquet_dir).exists():
+        swap_in_folder(_staging(parquet_dir), parquet_dir)
+    _journal(mart_db).unlink(missing_ok=True)
+
+
+def recover_publication(mart_db: Path, parquet_dir: Path | None = None) -> str | None:
+    """Finish or undo a publication that a crash or kill interrupted, so that the mart and its
+    Parquet export are again one version: after the commit point it is completed, before it
+    the half-written files are removed. Returns what was done, or None."""
+    journal = _journal(mart_db)
+    if journal.exists():
+        recorded = json.loads(journal.read_text(encoding="utf-8") or "{}")
+        folder = recorded.get("parquet_dir")
+        _apply(mart_db, Path(folder) if folder else None)
+        return "completed an interrupted publication"
+    journal.with_name(journal.name + ".tmp").unlink(missing_ok=True)
+    leftovers = [_staging(mart_db)] + ([_staging(parquet_dir)] if parquet_dir else [])
+    removed = False
+    for path in leftovers:
+        if path.is_dir():
+            shutil.rmtree(path)
+            removed = True
+        elif path.exists():
+            path.unlink()
+            removed = True
+    if parquet_dir is not None:
+        retired = parquet_dir.with_name(parquet_dir.name + ".retired")
+        if retired.exists() and not parquet_dir.exists():
+            os.replace(retired, parquet_dir)
+            removed = True
+    return "removed the files of an interrupted publication" if removed else None
 
 
 def export_parquet(mart_db: Path, parquet_dir: Path) -> list[Path]:
-    """One Parquet file per published table, for tools that do not speak DuckDB.
+    """One Parquet file per published table, for tools that do not speak DuckDB; written into
+    a fresh folder that is then swapped in, so a reader never sees half the files."""
+    fresh = _export_parquet_folder(mart_db, _staging(parquet_dir))
+    swap_in_folder(fresh, parquet_dir)
+    return sorted(parquet_dir / path.name for path in parquet_dir.iterdir())
 
-    Written into a fresh folder that is then swapped in, so a reader never sees half the files.
-    """
-    parquet_dir.parent.mkdir(parents=True, exist_ok=True)
-    fresh = parquet_dir.with_name(parquet_dir.name + ".publishing")
+
+def _export_parquet_folder(mart_db: Path, fresh: Path) -> Path:
+    """Every table of `mart_db` as Parquet into the new folder `fresh`, synced to disk."""
     if fresh.exists():
         shutil.rmtree(fresh)
-    fresh.mkdir()
-    written = []
+    fresh.mkdir(parents=True)
     with duckdb.connect(str(mart_db), read_only=True) as con:
         catalog = con.execute("select current_database()").fetchone()[0]
         for table in _tables(con, catalog, "main"):
             target = fresh / f"{table}.parquet"
             con.execute(f"copy main.\"{table}\" to '{target}' (format parquet)")
-            written.append(parquet_dir / target.name)
-    swap_in_folder(fresh, parquet_dir)
-    return written
+    for path in fresh.iterdir():
+        _fsync(path)
+    return fresh
 
 
 def swap_in_folder(fresh: Path, target: Path) -> None:

@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+import json
+import os
 from pathlib import Path
 
 import duckdb
 import pytest
 
-from orchestration.warehouse.publish import publish_year, published_years
+from orchestration.warehouse.publish import (
+    publish_year,
+    publish_years,
+    published_years,
+    recover_publication,
+)
 
 
 def make_work_db(path: Path, scores: dict[int, float]) -> None:
@@ -97,3 +104,52 @@ def test_parquet_export_holds_every_published_table(tmp_path: Path) -> None:
             f"select total_points from '{parquet}/county_scores.parquet'"
         ).fetchone()
     assert total == pytest.approx((40.0,))
+
+
+def test_publishing_several_years_writes_each_once_in_one_version(tmp_path: Path) -> None:
+    work, mart, parquet = tmp_path / "work.duckdb", tmp_path / "mart.duckdb", tmp_path / "pq"
+    make_work_db(work, {2018: 40.0, 2019: 50.0, 2020: 60.0})
+    summary = publish_years(
+        work, mart, [2018, 2019], gate_status={2018: "passed", 2019: "passed with warnings"},
+        parquet_dir=parquet, run_id="r1",
+    )  # fmt: skip
+
+    with duckdb.connect(str(mart), read_only=True) as con:
+        log = con.execute(
+            "select evaluation_year, run_id, gate_status from publication_log order by 1"
+        ).fetchall()
+    assert summary.years_republished == (2018, 2019)
+    assert rows(mart, "county_scores") == [(2018, "130102", 40.0), (2019, "130102", 50.0)]
+    assert log == [(2018, "r1", "passed"), (2019, "r1", "passed with warnings")]
+    assert sorted(path.name for path in tmp_path.iterdir() if "publishing" in path.name) == []
+
+
+@pytest.mark.parametrize(
+    ("committed", "expected_total"),
+    [(False, 40.0), (True, 45.0)],
+    ids=["killed before the commit point", "killed after the commit point"],
+)
+def test_an_interrupted_publication_is_undone_or_finished(
+    tmp_path: Path, committed: bool, expected_total: float
+) -> None:
+    work, mart, parquet = tmp_path / "work.duckdb", tmp_path / "mart.duckdb", tmp_path / "pq"
+    make_work_db(work, {2018: 40.0})
+    publish_years(work, mart, [2018], parquet_dir=parquet)
+    # what a run killed during its next publication leaves: the new mart and Parquet written
+    # beside the old ones, and, after the commit point, the journal
+    make_work_db(work, {2018: 45.0})
+    publish_years(work, tmp_path / "next.duckdb", [2018], parquet_dir=tmp_path / "next_pq")
+    os.replace(tmp_path / "next.duckdb", tmp_path / "mart.duckdb.publishing")
+    os.replace(tmp_path / "next_pq", tmp_path / "pq.publishing")
+    if committed:
+        (tmp_path / "mart.duckdb.commit").write_text(json.dumps({"parquet_dir": str(parquet)}))
+
+    recover_publication(mart, parquet)
+
+    with duckdb.connect() as con:
+        from_parquet = con.execute(
+            f"select total_points from '{parquet}/county_scores.parquet'"
+        ).fetchall()
+    assert rows(mart, "county_scores") == [(2018, "130102", expected_total)]
+    assert from_parquet == [(expected_total,)]
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["mart.duckdb", "pq", "work.duckdb"]

@@ -13,6 +13,7 @@ import polars as pl
 import pytest
 
 from orchestration.defs.assets.uncertainty import rank_uncertainty
+from orchestration.defs.resources import warehouse_from_environment
 from tests.engine.conftest import ScoredDataset, scored
 from tests.engine.datagen import (
     HEBEI_VARIABLES,
@@ -43,7 +44,8 @@ def work_db(hebei_with_gaps: ScoredDataset, monkeypatch: pytest.MonkeyPatch) -> 
 
 
 def materialize(year: int) -> dg.ExecuteInProcessResult:
-    return dg.materialize([rank_uncertainty], partition_key=str(year))
+    resources = {"warehouse": warehouse_from_environment()}
+    return dg.materialize([rank_uncertainty], partition_key=str(year), resources=resources)
 
 
 def test_asset_writes_both_mart_tables_for_the_year(work_db: Path) -> None:

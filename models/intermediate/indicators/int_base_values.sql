@@ -1,6 +1,8 @@
 {{ config(materialized="view") }}
-{#- The base variables in force for each unit and evaluation year, with their lineage: the
-    text as found, and the file, sheet, row and column it was read from. -#}
+{#- The base variables in force for each unit and evaluation year. Their lineage (text found,
+    file, sheet, row, column) stays in stg_raw__submitted_values under the value's key (data
+    year, unit, variable): the mart county_indicator_points resolves it, the intermediate
+    models do not carry it. -#}
 with
 
 units_by_year as (
@@ -18,13 +20,7 @@ final as (
         units_by_year.unit_code,
         submitted_values.variable_code,
         submitted_values.value,
-        submitted_values.is_missing,
-        submitted_values.raw_text,
-        submitted_values.file_name,
-        submitted_values.sheet,
-        submitted_values.row_number,
-        submitted_values.column_name,
-        submitted_values.file_sha256
+        submitted_values.is_missing
     from units_by_year
     inner join submitted_values
         on units_by_year.data_year = submitted_values.data_year

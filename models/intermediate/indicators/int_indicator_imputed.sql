@@ -65,7 +65,7 @@ year_statistics as (
     select
         evaluation_year,
         indicator_code,
-        avg(indicator_value) as year_mean,
+        avg(indicator_value order by unit_code) as year_mean,
         median(indicator_value) as year_median
     from values_with_methods
     group by evaluation_year, indicator_code
@@ -76,7 +76,7 @@ group_statistics as (
         evaluation_year,
         indicator_code,
         imputation_group_key,
-        avg(indicator_value) as group_mean,
+        avg(indicator_value order by unit_code) as group_mean,
         median(indicator_value) as group_median
     from values_with_methods
     group by evaluation_year, indicator_code, imputation_group_key

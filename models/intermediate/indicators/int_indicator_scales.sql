@@ -33,8 +33,8 @@ year_statistics as (
         count(distinct treated_value) as distinct_values_count,
         min(treated_value) as value_min,
         max(treated_value) as value_max,
-        avg(treated_value) as mean_value,
-        stddev_samp(treated_value) as sd_value
+        avg(treated_value order by unit_code) as mean_value,
+        stddev_samp(treated_value order by unit_code) as sd_value
     from treated
     group by evaluation_year, methodology_version, indicator_code
 ),

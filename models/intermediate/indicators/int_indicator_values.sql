@@ -7,7 +7,8 @@
     )
 }}
 {#- Each indicator of the methodology in force computed from the base variables:
-    multiplier * numerator / denominator, with where each base value came from. -#}
+    multiplier * numerator / denominator. The base values are named by their key (data year,
+    unit, numerator_variable / denominator_variable); their lineage is resolved in the mart. -#}
 with
 
 units_by_year as (
@@ -49,19 +50,7 @@ final as (
             when denominator.value = 0 then 'denominator_zero'
         end as missing_reason,
         indicator_methods.numerator_variable,
-        numerator.raw_text as numerator_raw_text,
-        numerator.file_name as numerator_file_name,
-        numerator.sheet as numerator_sheet,
-        numerator.row_number as numerator_row_number,
-        numerator.column_name as numerator_column_name,
-        numerator.file_sha256 as numerator_file_sha256,
-        indicator_methods.denominator_variable,
-        denominator.raw_text as denominator_raw_text,
-        denominator.file_name as denominator_file_name,
-        denominator.sheet as denominator_sheet,
-        denominator.row_number as denominator_row_number,
-        denominator.column_name as denominator_column_name,
-        denominator.file_sha256 as denominator_file_sha256
+        indicator_methods.denominator_variable
     from units_by_year
     inner join indicator_methods
         on units_by_year.methodology_version = indicator_methods.methodology_version

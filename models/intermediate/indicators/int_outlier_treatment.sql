@@ -55,8 +55,10 @@ moments as (
         treatable_values.methodology_version,
         treatable_values.indicator_code,
         count(*) as values_count,
-        skewness(treatable_values.value_before) as skewness_before,
-        kurtosis(treatable_values.value_before) as kurtosis_before,
+        skewness(treatable_values.value_before order by treatable_values.unit_code)
+            as skewness_before,
+        kurtosis(treatable_values.value_before order by treatable_values.unit_code)
+            as kurtosis_before,
         min(treatable_values.value_before) as value_min,
         max(treatable_values.value_before) as value_max
     from treatable_values
@@ -96,6 +98,7 @@ values_in_order as (
     select
         treatable_values.evaluation_year,
         treatable_values.indicator_code,
+        treatable_values.unit_code,
         treatable_values.value_before,
         row_number() over (
             partition by treatable_values.evaluation_year, treatable_values.indicator_code
@@ -155,9 +158,11 @@ state_moments as (
         any_value(state_caps.winsor_upper_cap) as winsor_upper_cap,
         skewness(
             {{ winsorised('values_in_order.value_before', 'state_caps.winsor_lower_cap', 'state_caps.winsor_upper_cap') }}
+            order by values_in_order.unit_code
         ) as skewness_after,
         kurtosis(
             {{ winsorised('values_in_order.value_before', 'state_caps.winsor_lower_cap', 'state_caps.winsor_upper_cap') }}
+            order by values_in_order.unit_code
         ) as kurtosis_after
     from state_caps
     inner join values_in_order

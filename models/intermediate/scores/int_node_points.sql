@@ -68,17 +68,20 @@ children_of_depth_{{ depth }} as (
         parent_code as node_code,
         count(*) as children_count,
         count(*) filter (where node_score is null) as children_missing,
-        sum(max_points) as children_weight_all,
-        sum(max_points) filter (where node_score is not null) as children_weight_available,
-        sum(node_points) filter (where node_score is not null) as children_points_available,
-        sum(max_points * ln(node_score)) filter (where node_score > 0) as children_log_sum,
+        {{ exact_sum('max_points') }} as children_weight_all,
+        {{ exact_sum('max_points', 'node_score is not null') }} as children_weight_available,
+        {{ exact_sum('node_points', 'node_score is not null') }} as children_points_available,
+        {{ exact_sum(
+            'case when node_score > 0 then max_points * ln(node_score) end', 'node_score > 0'
+        ) }} as children_log_sum,
         count(*) filter (where node_score <= 0) as children_zero_available,
-        sum(max_points * node_score) filter (where node_score is not null)
+        {{ exact_sum('max_points * node_score', 'node_score is not null') }}
             as children_weighted_score_sum,
         sum(indicators) as indicators,
         sum(missing_indicators) as missing_indicators,
         sum(imputed_indicators) as imputed_indicators
-    from nodes_at_depth_{{ depth + 1 }}
+    -- floating-point sums exact (exact_sum), so identical inputs give identical bits
+    from nodes_at_depth_{{ depth + 1 }} as children
     group by evaluation_year, data_year, methodology_version, unit_code, parent_code
 ),
 

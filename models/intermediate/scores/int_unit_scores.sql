@@ -81,11 +81,16 @@ ranked as (
         ) as city_rank_first,
         count(*) over (city_order range between unbounded preceding and current row)
             as city_rank_max,
-        avg(total_points) over (partition by evaluation_year) as year_mean_points,
-        sum(total_points) over (partition by evaluation_year) as year_sum_points,
+        avg(total_points) over year_in_unit_order as year_mean_points,
+        sum(total_points) over year_in_unit_order as year_sum_points,
         count(total_points) over (partition by evaluation_year) as units_scored
     from totals
     window
+        -- sums in one order (by unit), so identical inputs give identical bits
+        year_in_unit_order as (
+            partition by evaluation_year order by unit_code
+            rows between unbounded preceding and unbounded following
+        ),
         province_order as (partition by evaluation_year order by ranked_points desc nulls last),
         city_order as (partition by evaluation_year, group_code order by ranked_points desc nulls last)
 ),

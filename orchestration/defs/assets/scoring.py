@@ -1,20 +1,19 @@
-"""Scoring: the dbt models (indicators, points, scores, ranks, classes, transitions) per year."""
+"""Scoring: the dbt models (indicators, points, scores, ranks, classes, transitions), every
+year of the run in one dbt invocation."""
 
-
-import json
 from collections.abc import Mapping
 from typing import Any
 
 import dagster as dg
-from dagster_dbt import (
-    DagsterDbtTranslator,
-    DagsterDbtTranslatorSettings,
-    DbtCliResource,
-    dbt_assets,
-)
+from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, dbt_assets
 
-from orchestration.defs.partitions import evaluation_years
-from orchestration.defs.resources import dbt_project
+from orchestration.defs.dbt import ScoringDbtResource, dbt_project
+from orchestration.defs.partitions import (
+    evaluation_years,
+    one_run_for_all_years,
+    run_evaluation_years,
+)
+from orchestration.defs.resources import WarehouseResource
 
 
 class ScoringTranslator(DagsterDbtTranslator):
@@ -27,17 +26,19 @@ class ScoringTranslator(DagsterDbtTranslator):
         return fqn[1] if len(fqn) > 2 else "scoring"
 
 
+translator = ScoringTranslator(settings=DagsterDbtTranslatorSettings(enable_asset_checks=True))
+
+
 @dbt_assets(
     manifest=dbt_project.manifest_path,
+    project=dbt_project,
     partitions_def=evaluation_years,
-    dagster_dbt_translator=ScoringTranslator(
-        settings=DagsterDbtTranslatorSettings(enable_asset_checks=True)
-    ),
+    backfill_policy=one_run_for_all_years,
+    dagster_dbt_translator=translator,
 )
-def scoring_models(context: dg.AssetExecutionContext, dbt: DbtCliResource):
-    """Build and test the dbt models for the partition's evaluation year."""
-    dbt_vars = {"evaluation_year": int(context.partition_key)}
-    # dbt unit tests check the SQL, not the year's data: they run in the test suite, not in
-    # every annual run.
-    args = ["build", "--exclude-resource-type", "unit_test", "--vars", json.dumps(dbt_vars)]
-    yield from dbt.cli(args, context=context).stream()
+def scoring_models(
+    context: dg.AssetExecutionContext, dbt: ScoringDbtResource, warehouse: WarehouseResource
+):
+    """Build and test the dbt models for every evaluation year of the run at once."""
+    years = run_evaluation_years(context)
+    yield from dbt.build(context, warehouse.paths(), years, translator)
