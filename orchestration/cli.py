@@ -151,7 +151,8 @@ def _report_failure(outcome, log_path: Path) -> None:
             key: getattr(value, "value", value) for key, value in evaluation.metadata.items()
         }
         severity = getattr(evaluation.severity, "value", evaluation.severity)
-        _say(f"  check {evaluation.check_name} ({severity}):")
+        verdict = "blocked by" if str(severity).upper() == "ERROR" else "warning from"
+        _say(f"  {verdict} {evaluation.check_name}:")
         for line in (evaluation.description or "").splitlines()[:6]:
             _say(f"    {line}")
         for finding in (metadata.get("findings") or [])[:3]:

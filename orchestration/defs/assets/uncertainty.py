@@ -73,6 +73,10 @@ def rank_uncertainty(context: dg.AssetExecutionContext, warehouse: WarehouseReso
         "nominal_points_max_gap": max(
             year["nominal_points_max_gap"] for year in unit_metadata.values()
         ),
+        "nominal_rank_mismatches": sum(
+            year["nominal_rank_mismatches"] for year in unit_metadata.values()
+        ),
+        "design": last["design"],
     }
     yield dg.MaterializeResult(
         asset_key=UNIT_KEY,
