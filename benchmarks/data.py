@@ -140,9 +140,10 @@ def write_raw_values(
     data_years: list[int],
     seed: int = 1,
 ) -> int:
-    """Append generated submissions of every unit and data year to `raw.submitted_values`;
-    returns the number of values written."""
-    from orchestration.ingest.raw_store import VALUES_TABLE, ensure_raw_schema
+    """Append generated submissions of every unit and data year to `raw.submitted_values`, one
+    generated file per data year (its row in `raw.submission_files`: the staging model keeps
+    the values of current files only); returns the number of values written."""
+    from orchestration.ingest.raw_store import FILES_TABLE, VALUES_TABLE, ensure_raw_schema
 
     ensure_raw_schema(con)
     con.execute("set enable_progress_bar = false")
@@ -178,6 +179,15 @@ def write_raw_values(
             """
         )
         con.unregister("_generated")
+        con.execute(
+            f"""
+            insert into {FILES_TABLE} by name
+            select {data_year}::integer as data_year, 'generated_{data_year}.csv' as file_name,
+                   'generated-{data_year}' as file_sha256, 'county_form' as layout,
+                   'loaded' as status, timestamp '{data_year + 1}-03-01' as received_at,
+                   {long.height}::integer as value_count
+            """
+        )
         written += long.height
     return written
 
@@ -216,6 +226,18 @@ def correct_one_year(work_db: Path, data_year: int, share: float = 0.01, seed: i
             where data_year = {data_year}
                 and variable_code = 'fiscal_st_exp'
                 and hash(unit_code || '{seed}') % 10000 < {int(share * 10000)}
+            """
+        )
+        con.execute(
+            f"""
+            insert into raw.submission_files by name
+            select * replace (
+                'corrected_' || file_name as file_name,
+                'corrected-' || file_sha256 as file_sha256,
+                received_at + interval 30 day as received_at
+            )
+            from raw.submission_files
+            where data_year = {data_year} and file_sha256 not like 'corrected-%'
             """
         )
         after = con.execute("select count(*) from raw.submitted_values").fetchone()[0]

@@ -18,9 +18,9 @@ import tempfile
 import time
 from pathlib import Path
 
+from orchestration.config.paths import PROJECT_ROOT
 from orchestration.demo import write_demo_inbox
 from orchestration.ingest import read_inbox_year
-from orchestration.config.paths import PROJECT_ROOT
 
 TARGET_SECONDS = 1.0
 

@@ -5,6 +5,7 @@ peak memory is its own. Every step prints one JSON object on its last line.
     python -m benchmarks.steps generate --folder DIR --units 2900 --years 20
     python -m benchmarks.steps mc-years --work-db DB --years 2005-2024 --replications 10000
     python -m benchmarks.steps correct --work-db DB --data-year 2020
+    python -m benchmarks.steps publish --work-db DB --mart-db MART --manifest MANIFEST
     python -m benchmarks.steps queries --db DB [--schema marts] --year 2024 --county 130123
     python -m benchmarks.steps dagster-steps --home WAREHOUSE/dagster_home
 """
@@ -171,6 +172,40 @@ def queries(db: Path, schema: str, year: int, county: str) -> dict:
     return latencies
 
 
+def publish(work_db: Path, mart_db: Path, manifest: Path) -> dict:
+    """Every year of the working marts into a published mart, laid out as the main job does
+    (`published_mart`: sorted for the README's questions), without the Parquet export."""
+    import duckdb
+
+    from orchestration.defs.assets.publish import (
+        published_sort_keys,
+        tables_comparing_with_previous_year,
+    )
+    from orchestration.warehouse.publish import publish_years
+
+    with duckdb.connect(str(work_db), read_only=True) as con:
+        years = [
+            row[0]
+            for row in con.execute(
+                "select distinct evaluation_year from marts.county_scores order by 1"
+            ).fetchall()
+        ]
+    started = time.perf_counter()
+    summary = publish_years(
+        work_db,
+        mart_db,
+        years,
+        tables_following_year=tables_comparing_with_previous_year(manifest),
+        sort_keys=published_sort_keys(manifest),
+    )
+    return {
+        "years": len(years),
+        "seconds": time.perf_counter() - started,
+        "rows": sum(summary.tables.values()),
+        "mart_mb": mart_db.stat().st_size / 2**20,
+    }
+
+
 def dagster_steps(home: Path) -> dict:
     """Mean and maximum duration of each step over the successful runs of a Dagster instance."""
     import os
@@ -219,6 +254,10 @@ def main(argv: list[str] | None = None) -> int:
     query.add_argument("--schema", default="main")
     query.add_argument("--year", type=int, required=True)
     query.add_argument("--county", required=True)
+    pub = steps.add_parser("publish")
+    pub.add_argument("--work-db", type=Path, required=True)
+    pub.add_argument("--mart-db", type=Path, required=True)
+    pub.add_argument("--manifest", type=Path, required=True)
     dagster = steps.add_parser("dagster-steps")
     dagster.add_argument("--home", type=Path, required=True)
     args = parser.parse_args(argv)
@@ -231,6 +270,8 @@ def main(argv: list[str] | None = None) -> int:
         result = generate(args.folder, args.units, args.years)
     elif args.step == "correct":
         result = correct(args.work_db, args.data_year)
+    elif args.step == "publish":
+        result = publish(args.work_db, args.mart_db, args.manifest)
     elif args.step == "dagster-steps":
         result = dagster_steps(args.home)
     else:

@@ -88,6 +88,43 @@ def test_province_summary_reproduces_published_results(
     assert result == pytest.approx(expected, abs=TOLERANCES[figure])
 
 
+YEAR_OVER_YEAR_FIGURES = [
+    "class_leaps",
+    "leaps_c_to_b",
+    "leaps_b_to_a",
+    "leaps_c_to_a",
+    "demotions",
+    "score_up",
+    "rank_up",
+    "rank_up_10_plus",
+    "rank_up_5_9",
+    "rank_up_1_4",
+    "rank_down",
+    "units_at_best_rank_ever",
+]
+
+
+def test_the_first_year_has_no_year_over_year_figures(demo_warehouse: Path) -> None:
+    """2018 has no previous year: its movements are NULL (not applicable), not 0 (a claim that
+    nobody leapt); from 2019 on they are counted."""
+    with mart(demo_warehouse) as con:
+        rows = con.execute(
+            f"select evaluation_year, {', '.join(YEAR_OVER_YEAR_FIGURES)}, "
+            "units_with_previous_year from province_summary order by 1"
+        ).fetchall()
+    result = {
+        year: ([value is None for value in figures], previous) for year, *figures, previous in rows
+    }
+    expected = {
+        year: (
+            [year == 2018] * len(YEAR_OVER_YEAR_FIGURES),
+            0 if year == 2018 else 168 if year <= 2020 else 167,
+        )
+        for year in YEARS
+    }
+    assert result == expected
+
+
 def test_county_scores_contract(demo_warehouse: Path) -> None:
     with mart(demo_warehouse) as con:
         columns = {

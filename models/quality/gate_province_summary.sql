@@ -1,7 +1,8 @@
 {#- Each figure of the province summary of the years being built beside its recount from the
     county rows (units and class counts and mean score from county_scores; leaps, demotions,
     units up in score and in rank from county_transitions), one row per year and figure: the
-    quality gate's frame for province_summary. A year without a summary row has no figure found. -#}
+    quality gate's frame for province_summary. A year without a summary row has no figure found;
+    a figure not applicable (NULL: no previous year to compare with) has no row. -#}
 with
 
 province_summary as (
@@ -60,10 +61,11 @@ recounted_transitions as (
     unpivot (
         select
             evaluation_year,
-            count(*) filter (where is_class_leap)::double as class_leaps,
-            count(*) filter (where is_demotion)::double as demotions,
-            count(*) filter (where score_change > 0)::double as score_up,
-            count(*) filter (where rank_change > 0)::double as rank_up
+            -- NULL in a year without a previous one, as in province_summary
+            ({{ year_over_year_count('is_class_leap') }})::double as class_leaps,
+            ({{ year_over_year_count('is_demotion') }})::double as demotions,
+            ({{ year_over_year_count('score_change > 0') }})::double as score_up,
+            ({{ year_over_year_count('rank_change > 0') }})::double as rank_up
         from county_transitions
         group by all
     )

@@ -1,10 +1,11 @@
--- depends_on: {{ ref('stg_config__methodology') }}
+-- depends_on: {{ ref('stg_config__methodology') }}, {{ source('raw', 'submission_files') }}
 {{
     config(
         materialized='incremental',
         unique_key='data_year',
         incremental_strategy='delete+insert',
         on_schema_change='sync_all_columns',
+        pre_hook="{{ set_contact_names_pattern() }}",
     )
 }}
 {#- The value in force for each unit, data year and variable: the latest delivered file that is
@@ -45,7 +46,7 @@ final as (
         variable_code,
         value,
         is_missing,
-        {{ scrub_contacts('raw_text') }} as raw_text,
+        {{ scrub_contacts('raw_text', names_from_variable=true) }} as raw_text,
         unit_found,
         conversion_factor,
         layout,

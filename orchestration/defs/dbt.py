@@ -18,14 +18,19 @@ import json
 import logging
 import time
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 import dagster as dg
 from dagster_dbt import DagsterDbtTranslator, DbtProject
 
-from orchestration.config.paths import DBT_PROJECT_DIR, Paths, dbt_environment
+from orchestration.config.paths import (
+    DBT_PROJECT_DIR,
+    DEFAULT_WAREHOUSE_DIR,
+    Paths,
+    dbt_environment,
+)
 from orchestration.defs.progress import progress_bar, report_progress
 
 dbt_project = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR)
@@ -89,6 +94,7 @@ def parse_project(paths: Paths, target_dir: Path | None = None) -> tuple[Any, fl
     from dbt.cli.main import dbtRunner
 
     target_dir = target_dir or dbt_project.target_path
+    paths = parsing_paths(paths)
     environment = tuple(sorted(paths.dbt_environment().items()))
     parsed = _PARSED.get(target_dir)
     if parsed is not None and parsed.environment == environment:
@@ -109,6 +115,15 @@ def parse_project(paths: Paths, target_dir: Path | None = None) -> tuple[Any, fl
     parsed = _ParsedProject(environment, result.result, time.perf_counter() - started)
     _PARSED[target_dir] = parsed
     return parsed.manifest, parsed.seconds
+
+
+def parsing_paths(paths: Paths) -> Paths:
+    """The paths the project is parsed with: the working database's folder is the default
+    warehouse's, whatever the warehouse. dbt hashes the profile's connection settings (the
+    database path among them) and parses the whole project again when they change (5-8 s);
+    parsing never opens the database, and the manifest depends only on the database's name
+    (the file name, kept), so every warehouse shares one partial parse."""
+    return replace(paths, work_db=DEFAULT_WAREHOUSE_DIR / paths.work_db.name)
 
 
 def _log_dbt_event(event: Any) -> None:

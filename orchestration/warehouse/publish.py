@@ -15,7 +15,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -67,11 +67,13 @@ def published_years(mart_db: Path) -> list[int]:
         return [row[0] for row in rows.fetchall()]
 
 
-def _sort_order(columns: list[str]) -> str:
-    """Rows laid out for the questions analysts ask: one county's rows over the years sit
-    together (DuckDB skips the row groups of other counties), then by year."""
-    keys = [key for key in SORT_KEYS if key in columns]
-    return ", ".join(keys) if keys else "all"
+def _sort_order(columns: list[str], keys: Sequence[str] = ()) -> str:
+    """Rows laid out for the questions analysts ask: by default one county's rows over the
+    years sit together (DuckDB skips the row groups of other counties), then by year; a table
+    asked about one year at a time (`keys`, e.g. evaluation_year first) is laid out by those."""
+    leading = [key for key in keys if key in columns]
+    ordered = leading + [key for key in SORT_KEYS if key in columns and key not in leading]
+    return ", ".join(ordered) if ordered else "all"
 
 
 def publish_year(work_db: Path, mart_db: Path, evaluation_year: int, **options) -> PublishSummary:
@@ -86,6 +88,7 @@ def publish_years(
     *,
     source_schema: str = "marts",
     tables_following_year: Iterable[str] = (),
+    sort_keys: Mapping[str, Sequence[str]] | None = None,
     run_id: str | None = None,
     gate_status: str | Mapping[int, str] = "passed",
     parquet_dir: Path | None = None,
@@ -95,7 +98,8 @@ def publish_years(
 
     Rows of other years are kept from the previous mart. Tables that compare a year with the one
     before (`tables_following_year`) also take the next year's rows when that year is already
-    published, because they changed with this year's figures. Tables without an
+    published, because they changed with this year's figures. Each table is sorted by its
+    `sort_keys` (table name to leading columns), then by county and year. Tables without an
     `evaluation_year` column are replaced whole. `gate_status` is the quality gate's verdict,
     one for all years or per year, recorded in the publication log.
     """
@@ -115,7 +119,12 @@ def publish_years(
         if mart_db.exists():
             con.execute(f"attach '{mart_db}' as previous (read_only)")
         written, republished = _copy_tables(
-            con, source_schema, years, set(tables_following_year), already_published
+            con,
+            source_schema,
+            years,
+            set(tables_following_year),
+            already_published,
+            sort_keys or {},
         )
         _write_publication_log(con, years, run_id, statuses)
         written[PUBLICATION_LOG] = con.execute(
@@ -141,6 +150,7 @@ def _copy_tables(
     years: list[int],
     following: set[str],
     already_published: set[int],
+    sort_keys: Mapping[str, Sequence[str]],
 ) -> tuple[dict[str, int], set[int]]:
     """Every table of the working marts into the new mart: the years published now from the
     working database, the other years from the previous mart."""
@@ -150,7 +160,7 @@ def _copy_tables(
     for table in _tables(con, "work", source_schema):
         source = f'work.{source_schema}."{table}"'
         columns = _columns(con, "work", source_schema, table)
-        order = _sort_order(columns)
+        order = _sort_order(columns, sort_keys.get(table, ()))
         if "evaluation_year" not in columns:
             con.execute(f'create table main."{table}" as select * from {source} order by {order}')
         else:

@@ -56,6 +56,37 @@ def test_publishing_a_year_keeps_the_other_published_years(tmp_path: Path) -> No
     assert summary.years_republished == (2019,)
 
 
+def stored_keys(mart: Path, table: str) -> list[tuple]:
+    """(evaluation_year, county_code) of a table's rows in the order they are stored."""
+    with duckdb.connect(str(mart), read_only=True) as con:
+        return con.execute(
+            f"select evaluation_year, county_code from {table} order by rowid"
+        ).fetchall()
+
+
+def test_published_tables_are_laid_out_for_the_questions_asked(tmp_path: Path) -> None:
+    """By county then year (one county's history), unless a table is asked about one year at
+    a time (`sort_keys`: county_transitions, "who leapt a class in 2024")."""
+    work, mart = tmp_path / "work.duckdb", tmp_path / "mart.duckdb"
+    make_work_db(work, {})
+    with duckdb.connect(str(work)) as con:
+        for table in ("county_scores", "county_transitions"):
+            con.execute(
+                f"insert into marts.{table} values (2019, '130104', 1), (2018, '130104', 2), "
+                "(2019, '130102', 3), (2018, '130102', 4)"
+            )
+    publish_years(work, mart, [2018, 2019], sort_keys={"county_transitions": ["evaluation_year"]})
+
+    result = {table: stored_keys(mart, table) for table in ("county_scores", "county_transitions")}
+    expected = {
+        "county_scores": [(2018, "130102"), (2019, "130102"), (2018, "130104"), (2019, "130104")],
+        "county_transitions": [
+            (2018, "130102"), (2018, "130104"), (2019, "130102"), (2019, "130104"),
+        ],
+    }  # fmt: skip
+    assert result == expected
+
+
 def test_correcting_a_year_republishes_the_next_years_transitions(tmp_path: Path) -> None:
     work, mart = tmp_path / "work.duckdb", tmp_path / "mart.duckdb"
     make_work_db(work, {2018: 40.0, 2019: 50.0})

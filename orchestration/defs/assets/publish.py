@@ -45,6 +45,18 @@ def tables_comparing_with_previous_year(manifest_path: Path) -> list[str]:
     return sorted(flagged)
 
 
+def published_sort_keys(manifest_path: Path) -> dict[str, list[str]]:
+    """The leading sort columns of mart models whose published copy is laid out for questions
+    about one year (`meta.publish.sort_by` in dbt); the others are sorted by county, then year."""
+    manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+    keys = {}
+    for node in manifest["nodes"].values():
+        publish = node.get("config", {}).get("meta", {}).get("publish", {})
+        if node["resource_type"] == "model" and publish.get("sort_by"):
+            keys[node["alias"] or node["name"]] = list(publish["sort_by"])
+    return keys
+
+
 def gate_statuses(work_db: Path, years: list[int]) -> dict[int, str]:
     """Per year 'passed', 'passed with warnings' or 'not checked', from
     marts.data_quality_status."""
@@ -104,6 +116,7 @@ def published_mart(
         paths.mart_db,
         years,
         tables_following_year=tables_comparing_with_previous_year(dbt_project.manifest_path),
+        sort_keys=published_sort_keys(dbt_project.manifest_path),
         run_id=context.run_id,
         gate_status=gate_statuses(paths.work_db, years),
         parquet_dir=paths.mart_parquet_dir,
