@@ -84,13 +84,13 @@ def ingest_problems(settings: Mapping[str, Any]) -> list[Any]:
 
 # The thresholds of gate.yaml as columns of the raw frame (`with_thresholds`): the range rules
 # compare each value with its variable's bounds, one expectation per bound instead of one per
-# variable. column -> (section of gate.yaml, bound, only the strict ones or not)
+# variable. column -> (section of gate.yaml, bound, only the strict ones or not, in words)
 THRESHOLDS = {
-    "lowest": ("value_bounds", "min", False),
-    "lowest_exclusive": ("value_bounds", "min", True),
-    "highest": ("value_bounds", "max", None),
-    "plausible_min": ("plausible_ranges", "min", None),
-    "plausible_max": ("plausible_ranges", "max", None),
+    "lowest": ("value_bounds", "min", False, "下限"),
+    "lowest_exclusive": ("value_bounds", "min", True, "下限（不含）"),
+    "highest": ("value_bounds", "max", None, "上限"),
+    "plausible_min": ("plausible_ranges", "min", None, "合理范围下限"),
+    "plausible_max": ("plausible_ranges", "max", None, "合理范围上限"),
 }
 
 
@@ -102,7 +102,7 @@ def gate_frame(table: str, frame: pd.DataFrame, settings: Mapping[str, Any]) -> 
 def with_thresholds(frame: pd.DataFrame, settings: Mapping[str, Any]) -> pd.DataFrame:
     """The raw frame with each row's thresholds from gate.yaml (blank where there is none)."""
     columns = {}
-    for column, (section, bound, strict) in THRESHOLDS.items():
+    for column, (section, bound, strict, _) in THRESHOLDS.items():
         ranges = settings.get(section) or {}
         by_variable = {
             variable: limits.get(bound)
@@ -118,7 +118,7 @@ def _within(rule: str, why: str, bound: str, relation: str, **options: Any) -> A
     column_a, column_b = ("value", bound) if value_first else (bound, "value")
     return _rule(
         rule,
-        f"{relation}该指标的{bound}（gate.yaml，{why}）",
+        f"{relation}该指标的{THRESHOLDS[bound][3]}（gate.yaml {THRESHOLDS[bound][0]}，{why}）",
         gxe.ExpectColumnPairValuesAToBeGreaterThanB(
             column_A=column_a,
             column_B=column_b,
@@ -175,75 +175,36 @@ SCORE_PAIRS = [
     ("names_match_registry", "the registry's name", "county_name", "registry_county_name"),
     ("names_match_registry", "the registry's city", "city_code", "registry_city_code"),
     ("data_year_matches", "the evaluation year's data year", "data_year", "expected_data_year"),
-    (
-        "methodology_version_known",
-        "the methodology version in force",
-        "methodology_version",
-        "expected_methodology_version",
-    ),
-    (
-        "ranks_consistent",
-        "1 + the units with a strictly higher total",
-        "province_rank",
-        "expected_province_rank",
-    ),
-    (
-        "ranks_consistent",
-        "1 + the units of the city with a strictly higher total",
-        "city_rank",
-        "expected_city_rank",
-    ),
+    ("methodology_version_known", "the methodology version in force", "methodology_version",
+     "expected_methodology_version"),
+    ("ranks_consistent", "1 + the units with a strictly higher total", "province_rank",
+     "expected_province_rank"),
+    ("ranks_consistent", "1 + the units of the city with a strictly higher total", "city_rank",
+     "expected_city_rank"),
     ("class_consistent", "the class of the total under the cut-offs", "class", "expected_class"),
-]
+]  # fmt: skip
 TRANSITION_PAIRS = [
-    (
-        "predecessor_follows_division_changes",
-        "the same code, else the code it was re-coded from (seeds/unit_changes.csv)",
-        "previous_county_code",
-        "expected_previous_county_code",
-    ),
-    (
-        "matches_previous_year_scores",
-        f"province_rank {PREVIOUS}",
-        "previous_rank",
-        "expected_previous_rank",
-    ),
-    (
-        "matches_previous_year_scores",
-        f"class {PREVIOUS}",
-        "previous_class",
-        "expected_previous_class",
-    ),
-    (
-        "matches_current_scores",
-        "province_rank in county_scores",
-        "province_rank",
-        "expected_province_rank",
-    ),
+    ("predecessor_follows_division_changes", "the same code, else the code it was re-coded "
+     "from (seeds/unit_changes.csv)", "previous_county_code", "expected_previous_county_code"),
+    ("matches_previous_year_scores", f"province_rank {PREVIOUS}", "previous_rank",
+     "expected_previous_rank"),
+    ("matches_previous_year_scores", f"class {PREVIOUS}", "previous_class",
+     "expected_previous_class"),
+    ("matches_current_scores", "province_rank in county_scores", "province_rank",
+     "expected_province_rank"),
     ("matches_current_scores", "class in county_scores", "class", "expected_class"),
     ("changes_consistent", "previous_rank - province_rank", "rank_change", "expected_rank_change"),
-    (
-        "changes_consistent",
-        "a better class than the year before",
-        "is_class_leap",
-        "expected_is_class_leap",
-    ),
-    (
-        "changes_consistent",
-        "a worse class than the year before",
-        "is_demotion",
-        "expected_is_demotion",
-    ),
-]
+    ("changes_consistent", "a better class than the year before", "is_class_leap",
+     "expected_is_class_leap"),
+    ("changes_consistent", "a worse class than the year before", "is_demotion",
+     "expected_is_demotion"),
+]  # fmt: skip
 TRANSITION_DIFFERENCES = [  # rule, what is expected, |found - expected| within the tolerance
-    (
-        "matches_previous_year_scores",
-        f"total_points {PREVIOUS}",
-        "previous_total_points_difference",
-    ),
+    ("matches_previous_year_scores", f"total_points {PREVIOUS}",
+     "previous_total_points_difference"),
     ("matches_current_scores", "total_points in county_scores", "total_points_difference"),
     ("changes_consistent", "total_points - previous_total_points", "score_change_difference"),
-]
+]  # fmt: skip
 
 
 def county_scores(settings: Mapping[str, Any]) -> list[Any]:

@@ -3,8 +3,9 @@
     other values (value_<variable>, for the part-whole rules), its predecessor's value the year
     before, whether the unit sent anything of the variable's source (its own forms, or the expert
     panel's scores) and why a value is missing: the unit's rejected files, the files of the year
-    whose county could not be identified (those naming the unit first), or a row missing from the
-    unit's files. The quality gate's frame for the submitted values. -#}
+    whose county could not be identified (first those naming the unit in their cells or file
+    name), or a row missing from the unit's files. The quality gate's frame for the submitted
+    values. -#}
 {%- set variables = [] -%}
 {%- if execute -%}
     {%- set variables = run_query("select variable_code from " ~ ref('base_variables') ~ " order by 1").columns[0].values() -%}
@@ -81,7 +82,8 @@ rejected_files as (
 ),
 
 unplaced_files as (
-    select data_year, file_name, found_text, problem_code || '：' || expected as reason
+    select data_year, file_name, problem_code || '：' || expected as reason,
+        concat_ws(' ', found_text, file_name) as named
     from problems
     where unit_code is null and problem_code in ('unknown_unit', 'ambiguous_unit',
         'abolished_unit', 'unit_not_valid_in_year', 'unreadable_file', 'unsupported_file',
@@ -101,8 +103,8 @@ unit_unplaced_files as (
     from units
     inner join unplaced_files
         on unplaced_files.data_year = units.data_year
-        and (contains(unplaced_files.found_text, units.unit_code)
-            or contains(unplaced_files.found_text, units.unit_name))
+        and (contains(unplaced_files.named, units.unit_code)
+            or contains(unplaced_files.named, units.unit_name))
     group by all
 ),
 
@@ -161,7 +163,7 @@ final as (
             when source_files.unit_code is not null then '该县的报送文件中没有这一指标'
             when rejected_files.files is not null then '文件被退回：' || rejected_files.files
             when unit_unplaced_files.files is not null
-                then '文件未能识别为该县：' || unit_unplaced_files.files
+                then '该县的文件（按名称或代码）被退回或未能识别县：' || unit_unplaced_files.files
             when year_unplaced_files.files is not null
                 then '未收到可识别为该县的' || joined.source_name
                     || '；本年度被退回或未能识别县的文件：' || year_unplaced_files.files

@@ -69,7 +69,7 @@ class Finding:
         if self.county_code:
             county = f"{self.county_name or '登记册中没有的单位'}（{self.county_code}）"
         else:  # a file whose county could not be identified, or a province-wide figure
-            county = "未能识别的县" if self.file_name else "全省"
+            county = "县未确定（文件未读入或未能识别县）" if self.file_name else "全省"
         item = f"，{self.variable_or_indicator}" if self.variable_or_indicator else ""
         source = self.file_name or (NO_FILE if self.county_code else "无（全省的汇总数字）")
         if self.row_number is not None:

@@ -20,6 +20,7 @@ from orchestration.quality.config import GateConfig
 
 CORRECTED = {
     "unit_converted": "单位已换算",
+    "unit_line_overridden": "按本行自己的计量单位读取（表头单位不适用于该行）",
     "old_unit_name": "旧名称已对应到现名称",
     "old_unit_code": "旧代码已对应到现代码",
     "new_unit_name": "新名称已对应",
