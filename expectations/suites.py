@@ -118,7 +118,7 @@ def _within(rule: str, why: str, bound: str, relation: str, **options: Any) -> A
     column_a, column_b = ("value", bound) if value_first else (bound, "value")
     return _rule(
         rule,
-        f"{relation}该指标的{THRESHOLDS[bound][3]}（gate.yaml {THRESHOLDS[bound][0]}，{why}）",
+        f"{relation}该指标的{THRESHOLDS[bound][3]}（gate.yaml {THRESHOLDS[bound][0]}；{why}）",
         gxe.ExpectColumnPairValuesAToBeGreaterThanB(
             column_A=column_a,
             column_B=column_b,

@@ -88,7 +88,7 @@ def _finding(table: str, meta: dict, kwargs: dict, row: dict[str, Any]) -> Findi
     reference = meta.get("reference") or kwargs.get("column_B")
     expected = meta.get("expected", "")
     if reference:
-        expected = f"{meta.get('relation', '')}{plain(row.get(reference))}（{expected}）"
+        expected = f"{meta.get('relation', '')}{plain(row.get(reference))}：{expected}"
     cause = row.get("missing_because")
     if table == "ingest_problems":  # the problem's own sentence says what was expected
         found, expected = row.get("found_text"), row.get("expected") or expected
