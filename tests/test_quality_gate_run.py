@@ -139,8 +139,8 @@ def test_an_unreadable_correction_blocks_until_removed_and_names_the_file(
     ]
     assert [alert["severity"] for alert in named] == ["error"]
     assert "已退回" in receipt_when_blocked
+    assert published.returncode == 0, published.stdout[-3000:] + published.stderr[-3000:]
     assert "已撤回（已从收件箱移除）" in receipt.read_text(encoding="utf-8")
-    assert published.returncode == 0, published.stdout[-3000:]
 
 
 def test_delivering_the_original_again_makes_it_current(warehouse: Path) -> None:
