@@ -1,31 +1,31 @@
-"""The Great Expectations Data Context of the gate, and one checkpoint per gated table.
+"""The Great Expectations Data Context of a gate run, and one checkpoint per gated table.
 
 An ephemeral context (GX's SQL datasource does not work on DuckDB, so the gate validates pandas
 frames read from the dbt models `quality.gate_<table>`), configured here rather than in files of
-the repository, so that nothing of a run is written into it: its Data Docs site lives in the
-warehouse (`data_docs/`). Each gated table has its suite (expectations/suites.py), a validation
-definition on a dataframe asset, and a checkpoint whose actions update the Data Docs and hand the
-results to the alerts. Contexts are not thread-safe: hold `GX_LOCK` while using one.
+the repository, one per run of the gate. Suites, validation definitions and checkpoints live in
+memory; the validation results are kept in the warehouse (`data_docs/results/`), so that the
+Data Docs site (`data_docs/`) keeps the pages of the years an earlier run validated. Each gated
+table has its suite (expectations/suites.py), a validation definition on a dataframe asset and
+a checkpoint whose action hands the results to the alerts; the Data Docs of all the run's
+validations are built once, after the checkpoints.
 """
 
 from __future__ import annotations
 
 import os
-import threading
 from collections.abc import Mapping, Sequence
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from expectations.suites import ROW_IDS, build_suite
 
-GX_LOCK = threading.RLock()
 SITE = "gate"
+INDEX_LISTS = 100  # the index page lists the latest validations; older pages stay on disk
 
 
-@lru_cache(maxsize=4)
 def gate_context(docs_dir: Path | None) -> Any:
-    """The process's context (one per Data Docs folder), with the gate's pandas datasource."""
+    """A new context with the gate's pandas datasource and, when `docs_dir` is given, its Data
+    Docs site and a validation results store beside it."""
     os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
     import great_expectations as gx
     from great_expectations.data_context.types.base import (
@@ -34,20 +34,28 @@ def gate_context(docs_dir: Path | None) -> Any:
         ProgressBarsConfig,
     )
 
-    sites = {}
+    defaults = InMemoryStoreBackendDefaults(init_temp_docs_sites=False)
     if docs_dir is not None:
-        sites[SITE] = {
-            "class_name": "SiteBuilder",
-            "show_how_to_buttons": False,
-            "store_backend": {
-                "class_name": "TupleFilesystemStoreBackend",
-                "base_directory": str(docs_dir),
-            },
-            "site_index_builder": {"class_name": "DefaultSiteIndexBuilder"},
+        defaults.stores[defaults.validation_results_store_name]["store_backend"] = {
+            "class_name": "TupleFilesystemStoreBackend",
+            "base_directory": str(docs_dir / "results"),
+        }
+        defaults.data_docs_sites = {
+            SITE: {
+                "class_name": "SiteBuilder",
+                "show_how_to_buttons": False,
+                "store_backend": {
+                    "class_name": "TupleFilesystemStoreBackend",
+                    "base_directory": str(docs_dir),
+                },
+                "site_index_builder": {
+                    "class_name": "DefaultSiteIndexBuilder",
+                    "validation_results_limit": INDEX_LISTS,
+                },
+            }
         }
     config = DataContextConfig(
-        store_backend_defaults=InMemoryStoreBackendDefaults(init_temp_docs_sites=False),
-        data_docs_sites=sites,
+        store_backend_defaults=defaults,
         progress_bars=ProgressBarsConfig(globally=False, metric_calculations=False),
         analytics_enabled=False,
     )
@@ -63,32 +71,38 @@ def gate_checkpoint(
     severities: Mapping[str, str],
     actions: Sequence[Any],
 ) -> Any:
-    """The checkpoint of a gated table: its suite (rebuilt from gate.yaml), validation
-    definition and actions; results name each failing row by the table's id columns."""
+    """The checkpoint of a gated table: its suite (built from gate.yaml), validation definition
+    and actions; results name each failing row by the table's id columns."""
     import great_expectations as gx
 
     name = f"gate_{table}"
-    suite = context.suites.add_or_update(build_suite(table, settings, severities))
-    datasource = context.data_sources.get("quality_gate")
-    try:
-        asset = datasource.get_asset(name)
-    except LookupError:
-        asset = datasource.add_dataframe_asset(name)
-    try:
-        batch_definition = asset.get_batch_definition("years_of_the_run")
-    except KeyError:
-        batch_definition = asset.add_batch_definition_whole_dataframe("years_of_the_run")
-    validation = context.validation_definitions.add_or_update(
+    suite = context.suites.add(build_suite(table, settings, severities))
+    asset = context.data_sources.get("quality_gate").add_dataframe_asset(name)
+    batch_definition = asset.add_batch_definition_whole_dataframe("years_of_the_run")
+    validation = context.validation_definitions.add(
         gx.ValidationDefinition(name=name, data=batch_definition, suite=suite)
     )
-    if name in {checkpoint.name for checkpoint in context.checkpoints.all()}:
-        context.checkpoints.delete(name)  # rebuilt with this run's actions; run() adds it
-    return gx.Checkpoint(
+    return gx.Checkpoint(  # added to the context by its first run
         name=name,
         validation_definitions=[validation],
         actions=list(actions),
         result_format={
             "result_format": "COMPLETE",
             "unexpected_index_column_names": ROW_IDS[table],
+            "return_unexpected_index_query": False,
         },
     )
+
+
+def build_data_docs(context: Any, validations: Sequence[Any]) -> None:
+    """Render the pages of the run's validation results (their keys) and the index, once."""
+    suites = [key.expectation_suite_identifier for key in validations]
+    context.build_data_docs(site_names=[SITE], resource_identifiers=[*validations, *suites])
+
+
+def docs_page(context: Any, validation: Any) -> str | None:
+    """Where the Data Docs page of a validation result (its key) is, once built."""
+    urls = context.get_docs_sites_urls(
+        resource_identifier=validation, site_name=SITE, only_if_exists=False
+    ) if SITE in (context.variables.data_docs_sites or {}) else []  # fmt: skip
+    return urls[0]["site_url"] if urls else None

@@ -139,8 +139,8 @@ def test_an_unreadable_correction_blocks_until_removed_and_names_the_file(
     ]
     assert [alert["severity"] for alert in named] == ["error"]
     assert "已退回" in receipt_when_blocked
+    assert published.returncode == 0, published.stdout[-3000:] + published.stderr[-3000:]
     assert "已撤回（已从收件箱移除）" in receipt.read_text(encoding="utf-8")
-    assert published.returncode == 0, published.stdout[-3000:]
 
 
 def test_delivering_the_original_again_makes_it_current(warehouse: Path) -> None:
@@ -232,3 +232,60 @@ def test_a_warning_publishes_and_alerts(warehouse: Path) -> None:
             [YEAR],
         ).fetchone()
     assert status == ("warnings",)
+
+
+def _form_as(inbox: Path, code: str, name: str, **header: str) -> str:
+    """The text of county `code`'s UTF-8 form with its header block's cells changed:
+    `unit_name`, `unit_code`, `data_year` (the file itself is taken out of the inbox)."""
+    original = inbox / f"county_form_{code}_{DATA_YEAR}.csv"
+    lines = original.read_text(encoding="utf-8-sig").splitlines()
+    original.unlink()
+    unit = lines[1].split(",")
+    unit[1], unit[3] = header.get("unit_name", name), header.get("unit_code", code)
+    year = lines[2].split(",")
+    year[1] = header.get("data_year", str(DATA_YEAR))
+    lines[1:3] = [",".join(unit), ",".join(year)]
+    return "\ufeff" + "\n".join(lines) + "\n"
+
+
+def test_alerts_name_the_file_and_cause_of_counties_without_a_usable_file(
+    warehouse: Path,
+) -> None:
+    inbox = warehouse / "inbox" / str(DATA_YEAR)
+    # 桥西区 is the name of 130104 and of 130703: without its code the file is ambiguous
+    ambiguous = inbox / "桥西区报表.csv"
+    ambiguous.write_text(_form_as(inbox, "130104", "桥西区", unit_code=""), encoding="utf-8")
+    wrong_year = inbox / "裕华区报表.csv"  # 裕华区's only file is for another year
+    wrong_year.write_text(_form_as(inbox, "130108", "裕华区", data_year="2021"), encoding="utf-8")
+    unknown = inbox / "未知县报表.csv"  # a code and name of no county
+    unknown.write_text(
+        _form_as(inbox, "130121", "井陉县", unit_name="不存在县", unit_code="139999"),
+        encoding="utf-8",
+    )
+
+    blocked = run_leap(warehouse, "run", "--years", str(YEAR), "--no-demo")
+    first = [a for a in alerts(warehouse) if a["kind"] == "quality_gate"]
+    again = run_leap(warehouse, "run", "--years", str(YEAR), "--no-demo")
+    second = [a for a in alerts(warehouse) if a["kind"] == "quality_gate"]
+
+    assert (blocked.returncode, again.returncode) == (1, 1), blocked.stdout[-3000:]
+    missing = {a["county_code"]: a["cause"] for a in first if a["rule"] == "units_complete"}
+    result = {
+        county: [file.name for file in (ambiguous, wrong_year, unknown) if file.name in cause]
+        for county, cause in missing.items()
+    }
+    # a file whose county is known by name or code names that county; one of no county is
+    # named among the year's unidentified files for every county without a file
+    expected = {"130104": [ambiguous.name], "130108": [wrong_year.name]}
+    assert {c: result.get(c) for c in expected} == expected, missing
+    assert unknown.name in result.get("130121", []), missing
+    ingest_errors = sorted(
+        (a["file_name"], a["cause"].split("（")[0]) for a in first if a["rule"] == "ingest_errors"
+    )
+    assert {name for name, _ in ingest_errors} == {ambiguous.name, wrong_year.name, unknown.name}
+    assert len(ingest_errors) == len(set(ingest_errors))  # each problem alerted once
+    assert {"ambiguous_unit", "wrong_year", "unknown_unit"} <= {code for _, code in ingest_errors}
+    assert [a["message"] for a in first if "second row" in a["message"]] == []
+    unlocated = [a["message"] for a in first if not (a["file_name"] or "无（" in a["message"])]
+    assert unlocated == []
+    assert second == first  # nothing new: every finding was alerted once

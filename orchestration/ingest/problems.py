@@ -76,6 +76,7 @@ PROBLEM_CODES: dict[str, str] = {
     "value_remark": "a footnote marker or remark (①, *, （注1）) was separated from the number",
     "unknown_unit_of_measure": "the value's unit is unknown or has no conversion",
     "conflicting_units": "two statements of the unit of one value disagree",
+    "unit_line_overridden": "the row's own unit overrides the table's unit line",
     "unit_converted": "the value was converted to the canonical unit",
     "duplicate_submission": "two files of the year carry different values of the same county",
     "repeated_submission": "two files of the year carry the same values of the same county",

@@ -9,14 +9,17 @@ unit it converts to (`金额单位：千元` does not touch a count in 家).
 
 `resolve_unit` decides the unit of one value from every statement that applies: when they agree,
 that unit (and where it was stated); when two disagree, a conflict naming both (a located error
-for the caller, never a silent choice); when none is made, the canonical unit.
+for the caller, never a silent choice); when none is made, the canonical unit. A unit line for
+the whole table (`（单位：万元）` in the title) is the general statement: where the row or the value
+states its own unit (亿元 for GDP in the 计量单位 column), that more specific statement is the
+office's meaning for the row, and the table's line is reported as overridden, not as a conflict.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from orchestration.ingest.conversion import UnitConverter, normalise_unit
@@ -35,11 +38,13 @@ _LIST_SEPARATORS = re.compile(r"[、/]")
 @dataclass(frozen=True)
 class UnitStatement:
     """A unit stated somewhere, and whether it is for the whole table (then it applies only to
-    the variables whose canonical unit it converts to)."""
+    the variables whose canonical unit it converts to) and a general line that a row's or a
+    value's own unit overrides (a unit line above, in or under the table)."""
 
     unit: str
     source: str
     table_wide: bool = False
+    general: bool = False
 
 
 @dataclass(frozen=True)
@@ -57,18 +62,23 @@ def unit_line(text: str, where: str, converter: UnitConverter) -> UnitLine | Non
         return None
     units = [normalise_unit(u) for u in _LIST_SEPARATORS.split(found.group("units")) if u]
     source = f"'{text.strip()}' ({where})"
-    known = tuple(UnitStatement(u, source, table_wide=True) for u in units if converter.is_known(u))
+    known = tuple(
+        UnitStatement(u, source, table_wide=True, general=True)
+        for u in units
+        if converter.is_known(u)
+    )
     return UnitLine(known, tuple(u for u in units if not converter.is_known(u)))
 
 
 @dataclass(frozen=True)
 class UnitResolution:
-    """The unit a number is in, where it was stated (None: the canonical unit was assumed), and
-    a sentence when statements disagree."""
+    """The unit a number is in, where it was stated (None: the canonical unit was assumed), a
+    sentence when statements disagree, and one when the row's own unit overrode the table's."""
 
     unit: str
     stated_in: str | None
     conflict: str | None = None
+    overridden: str | None = None
 
 
 def resolve_unit(
@@ -77,8 +87,23 @@ def resolve_unit(
     canonical: str,
     converter: UnitConverter,
 ) -> UnitResolution:
-    """The unit of one value from the unit typed in it and the statements about it."""
-    return _resolve(typed, tuple(statements), canonical, converter)
+    """The unit of one value from the unit typed in it and the statements about it; a table's
+    unit line that disagrees with the row's or the value's own unit gives way to it."""
+    statements = tuple(statements)
+    resolved = _resolve(typed, statements, canonical, converter)
+    specific = tuple(s for s in statements if not s.general)
+    if resolved.conflict is None or len(specific) == len(statements) or not (specific or typed):
+        return resolved
+    own = _resolve(typed, specific, canonical, converter)
+    if own.conflict is not None:  # the row's own statements disagree: a real conflict
+        return own
+    general = [
+        s for s in statements if s.general and converter.factor(s.unit, canonical) is not None
+    ]
+    lines = "; ".join(dict.fromkeys(f"{s.source} says {s.unit}" for s in general))
+    return replace(
+        own, overridden=f"{lines}, but the row's own statement says {own.unit} ({own.stated_in})"
+    )
 
 
 @lru_cache(maxsize=4096)  # the same few statements repeat on every row of a table

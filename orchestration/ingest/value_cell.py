@@ -284,6 +284,12 @@ def _converted(
             f"loaded — expected one unit for {variable.name_zh} (canonical {canonical})",
         )
         return reading.result(None, resolved.unit)
+    if resolved.overridden is not None:
+        reading.note(
+            "unit_line_overridden",
+            f"{resolved.overridden}: the value was read in {resolved.unit}, the row's own unit "
+            f"— expected the table's unit line to hold for {variable.name_zh} too; please check",
+        )
     unit, where = resolved.unit, resolved.stated_in
     factor = converter.factor(unit, canonical)
     if factor is None:

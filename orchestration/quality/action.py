@@ -7,13 +7,15 @@ from typing import Any, Literal
 from great_expectations.checkpoint import ValidationAction
 from great_expectations.compatibility.pydantic import PrivateAttr
 
+from expectations.context import docs_page
 from orchestration.quality.alerts import alert_findings
 from orchestration.quality.config import GateConfig
-from orchestration.quality.findings import findings_of
+from orchestration.quality.findings import Finding, findings_of
 
 
 class AlertAction(ValidationAction):
-    """A checkpoint action that alerts the failing rows of the validation, once each."""
+    """A checkpoint action that alerts the failing rows of the validation, once each, per year
+    of the run (a year whose failure was fixed forgets it, so that it alerts if it returns)."""
 
     type: Literal["leap_alerts"] = "leap_alerts"
     table: str
@@ -32,14 +34,23 @@ class AlertAction(ValidationAction):
         """The Data Docs page of the validation (relative to the warehouse), once run."""
         return self._outcome.get("data_docs")
 
+    @property
+    def findings(self) -> list[Finding]:
+        """The failing rows of the validation, once run."""
+        return self._outcome.get("findings", [])
+
+    @property
+    def alert_errors(self) -> dict[str, str]:
+        """Per sink, why it could not be sent to (the others were sent to all the same)."""
+        return self._outcome.get("alert_errors", {})
+
     def run(self, checkpoint_result: Any, action_context: Any = None) -> dict:
-        pages = self._get_data_docs_pages_from_prior_action(action_context) or {}
         sent: dict[str, int] = {}
         for key, validation in checkpoint_result.run_results.items():
-            page = next(iter((pages.get(key) or {}).values()), None)
+            page = docs_page(self._data_context, key)
             docs = self._outcome["data_docs"] = self._config.relative_to_warehouse(page)
-            findings = findings_of(self.table, validation)
-            for year in self._years:  # every year: a fixed failure is forgotten
+            findings = self._outcome["findings"] = findings_of(self.table, validation)
+            for year in self._years:
                 mine = [f for f in findings if f.evaluation_year in (year, None)]
                 outcome = alert_findings(
                     mine, f"{self.table} {year}", self._config, self._run_id, docs
@@ -47,9 +58,4 @@ class AlertAction(ValidationAction):
                 for sink, count in outcome.sent.items():
                     sent[sink] = sent.get(sink, 0) + count
                 self._outcome.setdefault("alert_errors", {}).update(outcome.errors)
-        return {"alerts_sent": sent, "alert_errors": self._outcome.get("alert_errors", {})}
-
-    @property
-    def alert_errors(self) -> dict[str, str]:
-        """Per sink, why it could not be sent to (the others were sent to all the same)."""
-        return self._outcome.get("alert_errors", {})
+        return {"alerts_sent": sent, "alert_errors": self.alert_errors}

@@ -4,7 +4,7 @@ A Great Expectations checkpoint hands its validation result to `AlertAction` (ac
 `ValidationAction`), which alerts every new finding, located: the year, the rule, the county, the
 variable, what was found and expected, the file and row, and the cause. Sinks (gate.yaml
 `alerts.sinks`, or `LEAP_ALERT_SINKS`): a JSON-lines log (default), a webhook (HTTP POST of JSON)
-and e-mail over SMTP. An unchanged failure is alerted once per sink (see `dedupe`).
+and e-mail over SMTP. An unchanged failure is alerted once per sink (see `dedupe.py`).
 """
 
 from __future__ import annotations
@@ -17,11 +17,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.message import EmailMessage
-from pathlib import Path
 from typing import Any
 
-from orchestration.quality.config import AlertConfig, EmailConfig, GateConfig, WebhookConfig
-from orchestration.quality.dedupe import AlertState, fingerprint
+from orchestration.quality.config import AlertConfig, GateConfig
+from orchestration.quality.dedupe import delivered_alerts, fingerprint
 from orchestration.quality.findings import Finding, plain, scrub
 
 RUN_FAILURE_SCOPE = "run_failures"
@@ -74,49 +73,35 @@ class Batch:
     alerts: Sequence[Alert]
 
 
-@dataclass(frozen=True)
-class JsonlSink:
-    """Appends one JSON object per alert to a local log."""
-
-    path: Path
-    name: str = "jsonl"
-
-    def send(self, batch: Batch) -> None:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        lines = "".join(
-            json.dumps(alert.to_dict(), ensure_ascii=False) + "\n" for alert in batch.alerts
-        )
-        with open(self.path, "a", encoding="utf-8") as log:
-            fcntl.flock(log, fcntl.LOCK_EX)
-            log.write(lines)
-            fcntl.flock(log, fcntl.LOCK_UN)
+def _send_jsonl(config: AlertConfig, batch: Batch) -> None:
+    """Append one JSON object per alert to the local log (locked: runs may write at once)."""
+    config.jsonl_path.parent.mkdir(parents=True, exist_ok=True)
+    lines = "".join(json.dumps(a.to_dict(), ensure_ascii=False) + "\n" for a in batch.alerts)
+    with open(config.jsonl_path, "a", encoding="utf-8") as log:
+        fcntl.flock(log, fcntl.LOCK_EX)  # released when the file is closed
+        log.write(lines)
 
 
-@dataclass(frozen=True)
-class WebhookSink:
-    """POSTs the batch as JSON: subject, summary, alerts."""
-
-    config: WebhookConfig
-    name: str = "webhook"
-
-    def send(self, batch: Batch) -> None:
-        alerts = list(batch.alerts)[: self.config.max_alerts]
-        payload = {
-            "source": "county-leap quality gate",
-            "subject": batch.subject,
-            "summary": batch.introduction,
-            "alerts": [alert.to_dict() for alert in alerts],
-            "alerts_total": len(batch.alerts),
-            "alerts_omitted": len(batch.alerts) - len(alerts),
-        }
-        request = urllib.request.Request(
-            self.config.url,
-            data=json.dumps(payload, ensure_ascii=False).encode("utf-8"),
-            headers={"Content-Type": "application/json; charset=utf-8"},
-            method="POST",
-        )
-        with urllib.request.urlopen(request, timeout=self.config.timeout_seconds) as response:
-            response.read()  # urlopen raises on 4xx and 5xx
+def _send_webhook(config: AlertConfig, batch: Batch) -> None:
+    """POST the batch as JSON: subject, summary, alerts (the first `max_alerts`)."""
+    hook = config.webhook
+    alerts = list(batch.alerts)[: hook.max_alerts]
+    payload = {
+        "source": "county-leap quality gate",
+        "subject": batch.subject,
+        "summary": batch.introduction,
+        "alerts": [alert.to_dict() for alert in alerts],
+        "alerts_total": len(batch.alerts),
+        "alerts_omitted": len(batch.alerts) - len(alerts),
+    }
+    request = urllib.request.Request(
+        hook.url,
+        data=json.dumps(payload, ensure_ascii=False).encode("utf-8"),
+        headers={"Content-Type": "application/json; charset=utf-8"},
+        method="POST",
+    )
+    with urllib.request.urlopen(request, timeout=hook.timeout_seconds) as response:
+        response.read()  # urlopen raises on 4xx and 5xx
 
 
 def email_body(batch: Batch, max_findings: int) -> str:
@@ -135,37 +120,23 @@ def email_body(batch: Batch, max_findings: int) -> str:
     return "\n".join(lines) + "\n"
 
 
-@dataclass(frozen=True)
-class EmailSink:
-    """Sends the batch as one plain-text e-mail over SMTP."""
-
-    config: EmailConfig
-    name: str = "email"
-
-    def send(self, batch: Batch) -> None:
-        message = EmailMessage()
-        message["Subject"] = f"{self.config.subject_prefix} {batch.subject}".strip()
-        message["From"] = self.config.sender
-        message["To"] = ", ".join(self.config.recipients)
-        message.set_content(email_body(batch, self.config.max_findings))
-        with smtplib.SMTP(
-            self.config.host, self.config.port, timeout=self.config.timeout_seconds
-        ) as smtp:
-            if self.config.starttls:
-                smtp.starttls()
-            if self.config.username:
-                smtp.login(self.config.username, self.config.password or "")
-            smtp.send_message(message)
+def _send_email(config: AlertConfig, batch: Batch) -> None:
+    """Send the batch as one plain-text e-mail over SMTP."""
+    mail = config.email
+    message = EmailMessage()
+    message["Subject"] = f"{mail.subject_prefix} {batch.subject}".strip()
+    message["From"] = mail.sender
+    message["To"] = ", ".join(mail.recipients)
+    message.set_content(email_body(batch, mail.max_findings))
+    with smtplib.SMTP(mail.host, mail.port, timeout=mail.timeout_seconds) as smtp:
+        if mail.starttls:
+            smtp.starttls()
+        if mail.username:
+            smtp.login(mail.username, mail.password or "")
+        smtp.send_message(message)
 
 
-def sinks_from_config(config: AlertConfig) -> list[JsonlSink | WebhookSink | EmailSink]:
-    """The sinks switched on in the configuration."""
-    available = {
-        "jsonl": JsonlSink(config.jsonl_path),
-        "webhook": WebhookSink(config.webhook),
-        "email": EmailSink(config.email),
-    }
-    return [available[name] for name in config.sinks]
+SENDERS = {"jsonl": _send_jsonl, "webhook": _send_webhook, "email": _send_email}
 
 
 # -- dispatch ---------------------------------------------------------------------------------
@@ -195,23 +166,23 @@ def dispatch(
     """
     outcome = DispatchOutcome()
     current = {alert.fingerprint for alert in alerts}
-    with AlertState(config.state_path).scope(scope) as delivered_by_sink:
-        for sink in sinks_from_config(config):
-            delivered = list(delivered_by_sink.get(sink.name, []))
+    with delivered_alerts(config.state_path, scope) as delivered_by_sink:
+        for sink in config.sinks:
+            delivered = list(delivered_by_sink.get(sink, []))
             known = set(delivered)
             new = [alert for alert in alerts if alert.fingerprint not in known]
             if new:
                 try:
-                    sink.send(Batch(subject, introduction, new))
+                    SENDERS[sink](config, Batch(subject, introduction, new))
                     delivered.extend(alert.fingerprint for alert in new)
-                    outcome.sent[sink.name] = len(new)
+                    outcome.sent[sink] = len(new)
                 except Exception as problem:  # deliver to the other sinks all the same
-                    outcome.errors[sink.name] = f"{type(problem).__name__}: {problem}"
+                    outcome.errors[sink] = f"{type(problem).__name__}: {problem}"
             if forget_resolved:
                 delivered = [entry for entry in delivered if entry in current]
             else:
                 delivered = delivered[-RUN_FAILURES_REMEMBERED:]
-            delivered_by_sink[sink.name] = delivered
+            delivered_by_sink[sink] = delivered
     return outcome
 
 

@@ -12,6 +12,10 @@ import re
 from dataclasses import asdict, dataclass
 from typing import Any
 
+import pandas as pd
+
+from orchestration.ingest.problems import PROBLEM_CODES
+
 PHONE_NUMBER = re.compile(r"(?<!\d)(?:1[3-9]\d{9}|0\d{2,3}-?\d{7,8})(?!\d)")
 NO_FILE = "无（该县没有可用的报送文件）"
 KEY_FIELDS = "table rule evaluation_year county_code variable_or_indicator file_name row_number"
@@ -25,10 +29,10 @@ def scrub(text: Any) -> Any:
 
 
 def plain(value: Any) -> Any:
-    """A cell as a plain JSON value."""
+    """A cell as a plain JSON value (None for a missing one)."""
     if hasattr(value, "item"):
         value = value.item()
-    if value is None or (isinstance(value, float) and math.isnan(value)):
+    if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
         return None
     if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
         return int(value)
@@ -61,14 +65,13 @@ class Finding:
         return tuple(str(getattr(self, name)) for name in KEY_FIELDS)
 
     def describe(self) -> str:
-        """One line for people: where, what was found, what was expected, the file."""
-        county = (
-            f"{self.county_name or '登记册中没有的单位'}（{self.county_code}）"
-            if self.county_code
-            else "全省（无县）"
-        )
+        """One line for people: where, what was found, what was expected, the file, the cause."""
+        if self.county_code:
+            county = f"{self.county_name or '登记册中没有的单位'}（{self.county_code}）"
+        else:  # a file whose county could not be identified, or a province-wide figure
+            county = "县未确定（文件未读入或未能识别县）" if self.file_name else "全省"
         item = f"，{self.variable_or_indicator}" if self.variable_or_indicator else ""
-        source = self.file_name or NO_FILE
+        source = self.file_name or (NO_FILE if self.county_code else "无（全省的汇总数字）")
         if self.row_number is not None:
             source += f" 第 {self.row_number} 行"
         cause = f"。原因：{self.cause}" if self.cause else ""
@@ -79,22 +82,19 @@ class Finding:
         )
 
 
-def _expected(meta: dict[str, Any], row: dict[str, Any], kwargs: dict[str, Any]) -> str:
-    text = meta.get("expected", "")
-    other = kwargs.get("column_B")
-    return f"{plain(row.get(other))}（{text}）" if other else text
-
-
 def _finding(table: str, meta: dict, kwargs: dict, row: dict[str, Any]) -> Finding:
-    column = kwargs.get("column") or kwargs.get("column_A")
-    found = row.get(column) if column in row else row.get("found_text", row.get("raw_text"))
-    if table == "ingest_problems":
-        found, expected = row.get("found_text"), row.get("expected") or meta.get("expected")
-        cause = f"{row.get('problem_code')}"
-    else:
-        expected, cause = _expected(meta, row, kwargs), row.get("missing_because")
-    if meta.get("per_county"):
-        found = "无报送"
+    column = meta.get("found_column") or kwargs.get("column") or kwargs.get("column_A")
+    found = meta["found"] if "found" in meta else row.get(column)
+    reference = meta.get("reference") or kwargs.get("column_B")
+    expected = meta.get("expected", "")
+    if reference:
+        expected = f"{meta.get('relation', '')}{plain(row.get(reference))}：{expected}"
+    cause = row.get("missing_because")
+    if table == "ingest_problems":  # the problem's own sentence says what was expected
+        found, expected = row.get("found_text"), row.get("expected") or expected
+        code = row.get("problem_code")
+        cause = f"{code}（{PROBLEM_CODES.get(code, code)}）"
+    per_county = meta.get("per_county")
     return Finding(
         table=table,
         rule=meta["rule"],
@@ -103,13 +103,13 @@ def _finding(table: str, meta: dict, kwargs: dict, row: dict[str, Any]) -> Findi
         county_code=plain(row.get("county_code")),
         county_name=plain(row.get("county_name")),
         variable_or_indicator=None
-        if meta.get("per_county")
+        if per_county
         else plain(row.get("variable_code") or row.get("figure")),
         value_found=scrub(plain(found)),
         expected=scrub(str(expected)),
         file_name=plain(row.get("file_name")),
-        row_number=plain(row.get("row_number")),
-        cause=scrub(cause),
+        row_number=None if per_county else plain(row.get("row_number")),
+        cause=scrub(plain(cause)),
     )
 
 

@@ -1,25 +1,23 @@
-"""Run the gate of one table for the years of a run: one checkpoint run, one outcome per rule.
+"""Run the gate for the years of a run: one checkpoint run per gated table, one outcome per rule.
 
-The frame is the dbt model `quality.gate_<table>` cut to the run's years; the checkpoint
-(expectations/context.py) validates it, updates the Data Docs and alerts (AlertAction). The
-outcome says per rule whether it passed and which rows failed, located by the table's id columns,
-and becomes one Dagster asset check per rule and the rows of `marts.data_quality_status` and
-`marts.data_quality_checks`.
+Each frame is the dbt model `quality.gate_<table>` cut to the run's years; its checkpoint
+(expectations/context.py) validates it and alerts (AlertAction); the Data Docs are built once.
+The outcome says per rule whether it passed and which rows failed, located by the table's id
+columns, and becomes one Dagster asset check per rule and the rows of
+`marts.data_quality_status` and `marts.data_quality_checks`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from pathlib import Path
-from typing import Any
 
 import duckdb
 import pandas as pd
 
 from orchestration.quality.config import GateConfig
-from orchestration.quality.findings import Finding, findings_of
+from orchestration.quality.findings import Finding
 
 CHECK_COLUMNS = [
     "evaluation_year", "gated_table", "rule", "severity", "passed", "failed_count",
@@ -80,49 +78,37 @@ def read_gate_frame(con: duckdb.DuckDBPyConnection, table: str, years: list[int]
     ).df()
 
 
-def run_gate(
-    table: str,
-    frame: pd.DataFrame,
-    years: list[int],
-    config: GateConfig,
-    run_id: str,
-    warehouse: Path,
-) -> GateOutcome:
-    """Validate the frame with the table's checkpoint; the actions write the Data Docs and
-    send the alerts."""
-    import great_expectations as gx
+def run_gates(
+    frames: Mapping[str, pd.DataFrame], years: list[int], config: GateConfig, run_id: str
+) -> list[GateOutcome]:
+    """Validate each gated table's frame with its checkpoint, in one Data Context for the run
+    (the checkpoints' action sends the alerts), then build the Data Docs once."""
     from great_expectations.core.run_identifier import RunIdentifier
 
-    from expectations.context import GX_LOCK, SITE, gate_checkpoint, gate_context
-    from expectations.suites import rules_of
+    from expectations.context import build_data_docs, gate_checkpoint, gate_context
+    from expectations.suites import gate_frame, rules_of
     from orchestration.quality.action import AlertAction
 
-    settings, severities = config.settings(), config.rules.get(table, {})
-    docs_dir = config.data_docs_dir
-    with GX_LOCK:
-        context = gate_context(docs_dir)
-        actions: list[Any] = []
-        if docs_dir is not None:
-            actions.append(gx.checkpoint.UpdateDataDocsAction(name="data_docs", site_names=[SITE]))
+    settings, context = config.settings(), gate_context(config.data_docs_dir)
+    outcomes, validations = [], []
+    for table, frame in frames.items():
+        severities = config.rules.get(table, {})
         alerts = AlertAction(name="alerts", table=table).bound(config, run_id, years)
-        actions.append(alerts)
-        checkpoint = gate_checkpoint(context, table, settings, severities, actions)
+        checkpoint = gate_checkpoint(context, table, settings, severities, [alerts])
         result = checkpoint.run(
-            batch_parameters={"dataframe": frame}, run_id=RunIdentifier(run_name=run_id)
+            batch_parameters={"dataframe": gate_frame(table, frame, settings)},
+            run_id=RunIdentifier(run_name=run_id),
         )
-    validation = next(iter(result.run_results.values()))
-    findings = findings_of(table, validation)
-    outcome = GateOutcome(
-        table=table,
-        years=years,
-        run_id=run_id,
-        data_docs=alerts.docs_page,
-        alert_errors=alerts.alert_errors,
-    )
-    for rule, expected in rules_of(table, settings).items():
-        mine = tuple(finding for finding in findings if finding.rule == rule)
-        outcome.rules.append(RuleOutcome(table, rule, severities[rule], expected, mine))
-    return outcome
+        validations.extend(result.run_results)
+        outcome = GateOutcome(table, years, data_docs=alerts.docs_page, run_id=run_id)
+        outcome.alert_errors.update(alerts.alert_errors)
+        for rule, expected in rules_of(table, settings).items():
+            mine = tuple(finding for finding in alerts.findings if finding.rule == rule)
+            outcome.rules.append(RuleOutcome(table, rule, severities[rule], expected, mine))
+        outcomes.append(outcome)
+    if config.data_docs_dir is not None:
+        build_data_docs(context, validations)
+    return outcomes
 
 
 STATUS = """

@@ -2,7 +2,8 @@
 inside the table (`金额单位：千元`, `（单位：万元）`), the value column header
 (`数值（万元）`), a city summary's unit row, magnitude words in the value (`312.04亿`).
 Every value comes back in its canonical unit with the conversion recorded, or — when two
-statements disagree — null with a located `conflicting_units` error."""
+statements of the same level disagree — null with a located `conflicting_units` error; a row's
+own unit overrides the table's unit line, with a note (`unit_line_overridden`)."""
 
 from __future__ import annotations
 
@@ -83,7 +84,7 @@ def test_unit_in_the_value_column_header(inbox: Path) -> None:
     assert result.problems["problem_code"].to_list() == ["unit_converted"]
 
 
-def test_a_table_line_and_the_unit_column_disagreeing_is_a_located_error(inbox: Path) -> None:
+def test_the_row_unit_overrides_the_table_line_with_a_note(inbox: Path) -> None:
     form = CountyForm()
     grid = form.grid()
     grid[0][0] = layouts.COUNTY_FORM_TITLE + "（单位：万元）"  # but gdp's 计量单位 says 亿元
@@ -92,12 +93,59 @@ def test_a_table_line_and_the_unit_column_disagreeing_is_a_located_error(inbox: 
     result = read(inbox)
 
     gdp = result.values.filter(pl.col("variable_code") == "gdp").row(0, named=True)
-    assert (gdp["value"], gdp["is_missing"]) == (None, False)
-    problem = result.problems.row(0, named=True)
-    located = (problem["problem_code"], problem["severity"], problem["row_number"])
-    assert located == ("conflicting_units", "error", form.data_row_number("gdp"))
-    assert "says 万元" in problem["expected"] and "says 亿元" in problem["expected"]
-    assert result.problems.height == 1  # the other money rows agree with the line
+    problems = [
+        (p["problem_code"], p["severity"], p["row_number"], p["variable_code"])
+        for p in result.problems.iter_rows(named=True)
+    ]
+    expected = [("unit_line_overridden", "info", form.data_row_number("gdp"), "gdp")]
+    assert (gdp["value"], gdp["unit_found"], problems) == (285.6, "亿元", expected)
+    note = result.problems.row(0, named=True)["expected"]
+    assert "（单位：万元）" in note and "says 亿元" in note  # both statements named
+
+
+# (case, change to the form, variable, value read, problem codes)
+def _title_line_and_typed_yiyuan(form: CountyForm, grid: list[list[Any]]) -> None:
+    grid[0][0] = layouts.COUNTY_FORM_TITLE + "（单位：万元）"
+    row = form.HEADER_ROW + 1 + [c for c, *_ in COUNTY_VARIABLES].index("gdp")
+    grid[row][2:4] = [None, "285.6亿元"]  # no 计量单位: the value's own unit
+
+
+def _column_wanyuan_typed_yiyuan(form: CountyForm, grid: list[list[Any]]) -> None:
+    row = form.HEADER_ROW + 1 + [c for c, *_ in COUNTY_VARIABLES].index("fiscal_st_exp")
+    grid[row][3] = "0.52305亿元"  # the 计量单位 column says 万元: same level, a conflict
+
+
+def _header_qianyuan_column_wanyuan(form: CountyForm, grid: list[list[Any]]) -> None:
+    grid[form.HEADER_ROW][3] = "数值（千元）"  # the 计量单位 column says 万元: a conflict
+
+
+STATEMENT_CASES = [
+    ("value_overrides_line", _title_line_and_typed_yiyuan, "gdp", 285.6, {"unit_line_overridden"}),
+    ("column_against_value", _column_wanyuan_typed_yiyuan, "fiscal_st_exp", None,
+     {"conflicting_units"}),
+    ("header_against_column", _header_qianyuan_column_wanyuan, "fiscal_st_exp", None,
+     {"conflicting_units"}),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    "case,change,variable,value,codes", STATEMENT_CASES, ids=[c[0] for c in STATEMENT_CASES]
+)
+def test_which_unit_statement_holds(
+    inbox: Path, case: str, change, variable: str, value, codes: set[str]
+) -> None:
+    form = CountyForm()
+    grid = form.grid()
+    change(form, grid)
+    write_xlsx(year_dir(inbox) / f"{case}.xlsx", {"填报表": grid})
+
+    result = read(inbox)
+
+    got = result.values.filter(pl.col("variable_code") == variable).row(0, named=True)
+    mine = result.problems.filter(pl.col("variable_code") == variable)
+    result_ = (got["value"], set(mine["problem_code"]))
+    expected = (pytest.approx(value) if value is not None else None, codes)
+    assert result_ == expected
 
 
 # (case, variable, typed, 计量单位 (None: the canonical unit, "": blank), value, codes)

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from orchestration.quality import load_gate_config, run_gate
+from orchestration.quality import load_gate_config, run_gates
 from tests.quality.conftest import YEAR
 
 
@@ -34,8 +34,8 @@ def test_findings_reach_every_sink_once(
     config = load_gate_config(tmp_path, environ=environ)
     frame, row = _negative(gate_frames["raw_submitted_values"])
 
-    first = run_gate("raw_submitted_values", frame, [YEAR], config, "run-1", tmp_path)
-    again = run_gate("raw_submitted_values", frame, [YEAR], config, "run-2", tmp_path)
+    (first,) = run_gates({"raw_submitted_values": frame}, [YEAR], config, "run-1")
+    (again,) = run_gates({"raw_submitted_values": frame}, [YEAR], config, "run-2")
 
     logged = [
         json.loads(line)

@@ -11,7 +11,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from orchestration.quality import GateOutcome, load_gate_config, run_gate
+from orchestration.quality import GateOutcome, load_gate_config, run_gates
 from tests.quality.conftest import YEAR
 
 Change = Callable[[pd.DataFrame], tuple[pd.DataFrame, int]]
@@ -106,7 +106,7 @@ CASES = [
 
 def _quiet_gate(table: str, frame: pd.DataFrame, tmp_path: Path) -> GateOutcome:
     config = load_gate_config(tmp_path, environ={"LEAP_ALERT_SINKS": "none", "LEAP_DATA_DOCS": "0"})
-    return run_gate(table, frame, [YEAR], config, "test", tmp_path)
+    return run_gates({table: frame}, [YEAR], config, "test")[0]
 
 
 @pytest.mark.parametrize(
