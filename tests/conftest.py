@@ -28,14 +28,41 @@ from hypothesis import HealthCheck, settings
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 LEAP = Path(sys.executable).with_name("leap")
 
-# Examples per property: `ci` is what CI runs (several hundred cases per test file in total,
-# seconds each), `dev` the same locally, `thorough` ten times more for a change to the
-# methodology's maths. No deadline: a busy 2-core machine must not fail a property on time.
+# Examples per property (the tests set none of their own): `ci` is what CI runs, the same
+# examples every run (derandomised: a failure is reproduced by running again), `dev` as many,
+# random, locally, `thorough` ten times more for a change to the methodology's maths or the
+# readers. No deadline: a busy 2-core machine must not fail a property on time.
 _NO_DEADLINE = {"deadline": None, "suppress_health_check": [HealthCheck.too_slow]}
-settings.register_profile("ci", max_examples=60, derandomize=True, **_NO_DEADLINE)
-settings.register_profile("dev", max_examples=60, **_NO_DEADLINE)
-settings.register_profile("thorough", max_examples=600, **_NO_DEADLINE)
+settings.register_profile("ci", max_examples=100, derandomize=True, **_NO_DEADLINE)
+settings.register_profile("dev", max_examples=100, **_NO_DEADLINE)
+settings.register_profile("thorough", max_examples=1000, **_NO_DEADLINE)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci" if os.environ.get("CI") else "dev"))
+
+
+# Folders whose session datasets (dbt builds of 10-60 s) some of their tests change: their tests
+# run on one worker, so that each dataset is built once and never changed under a reader.
+ONE_WORKER_FOLDERS = ("tests/config", "tests/engine")
+
+
+def xdist_group(item: pytest.Item) -> str | None:
+    """The group of workers' tests `item` belongs to (`--dist loadgroup`): its folder's when
+    listed in ONE_WORKER_FOLDERS, its module's when it uses a module-scoped fixture (built once
+    per worker otherwise), else none (any worker)."""
+    folder = item.nodeid.split("::")[0].rsplit("/", 1)[0]
+    if folder in ONE_WORKER_FOLDERS:
+        return folder
+    definitions = item._fixtureinfo.name2fixturedefs  # pytest has no public accessor
+    if any(defs[-1].scope == "module" for defs in definitions.values() if defs):
+        return item.nodeid.split("::")[0]
+    return None
+
+
+@pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the groups
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        group = xdist_group(item)
+        if group is not None:
+            item.add_marker(pytest.mark.xdist_group(group))
 
 
 def leap_env(warehouse: Path, **extra: str) -> dict[str, str]:
