@@ -8,7 +8,6 @@ multiplier), so the dbt models compute indicators of the intended size.
 
 from __future__ import annotations
 
-import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -16,24 +15,23 @@ import duckdb
 import numpy as np
 import polars as pl
 
-from orchestration.config.dataset import read_config_table
+from orchestration.config.configuration import Configuration, MethodologyVersion
 from orchestration.config.paths import current_paths
+from orchestration.config.seed_files import write_dataset_folder as write_configuration
 from orchestration.uncertainty import IndexFramework, framework_from_dataset
 
 MISSING_RATE = 0.002  # share of base values not reported
 
 
-def nominal_methodology(dataset_dir: Path) -> dict[str, str]:
-    """The methodology row in force for the last evaluation year (the open-ended one)."""
-    rows = read_config_table(dataset_dir, "methodology").to_dicts()
-    return max(rows, key=lambda row: int(row["first_evaluation_year"]))
+def nominal_methodology(dataset_dir: Path) -> MethodologyVersion:
+    """The methodology version in force for the last evaluation year (the latest one)."""
+    return Configuration.from_dataset_dir(dataset_dir).methodology_versions()[-1]
 
 
 def repository_framework(dataset_dir: Path | None = None) -> IndexFramework:
     """The engine's framework of the dataset in force (the repository's seeds by default)."""
     dataset_dir = dataset_dir or current_paths().dataset_dir
-    version = nominal_methodology(dataset_dir)["methodology_version"]
-    return framework_from_dataset(dataset_dir, version)
+    return framework_from_dataset(dataset_dir, nominal_methodology(dataset_dir).methodology_version)
 
 
 def hebei_like_values(
@@ -75,29 +73,33 @@ def write_dataset_folder(
 ) -> None:
     """The source dataset's configuration with a generated unit registry (no division changes)
     and the methodology extended back to `first_evaluation_year`."""
-    target_dir.mkdir(parents=True, exist_ok=True)
-    for path in source_dir.glob("*.csv"):
-        shutil.copyfile(path, target_dir / path.name)
-    units = read_config_table(source_dir, "units")
+    config = Configuration.from_dataset_dir(source_dir)
+    units = config.units
     lasting = units.filter(pl.col("valid_to_data_year").is_null())  # not abolished or re-coded
     template = lasting if lasting.height else units
     k = np.arange(len(unit_codes))
-    template[k % template.height].with_columns(
+    generated_units = template[k % template.height].with_columns(
         unit_code=pl.Series(unit_codes),
         unit_name=pl.col("unit_name") + pl.Series(k.astype(str)),
         group_code=pl.Series([code[:4] for code in unit_codes]),
-        valid_from_data_year=pl.lit(None, pl.Utf8),
-        valid_to_data_year=pl.lit(None, pl.Utf8),
-    ).write_csv(target_dir / "units.csv")
-    read_config_table(source_dir, "unit_changes").clear().write_csv(target_dir / "unit_changes.csv")
-    methodology = read_config_table(source_dir, "methodology")
-    first = methodology["first_evaluation_year"].cast(pl.Int64)
-    methodology.with_columns(
+        valid_from_data_year=pl.lit(None, pl.Int32),
+        valid_to_data_year=pl.lit(None, pl.Int32),
+    )
+    first = pl.col("first_evaluation_year")
+    methodology = config.methodology.with_columns(
         first_evaluation_year=pl.when(first == first.min())
         .then(pl.min_horizontal(first, pl.lit(first_evaluation_year)))
         .otherwise(first)
-        .cast(pl.Utf8)
-    ).write_csv(target_dir / "methodology.csv")
+    )
+    write_configuration(
+        source_dir,
+        target_dir,
+        {
+            "units": generated_units,
+            "unit_changes": config.unit_changes.clear(),
+            "methodology": methodology,
+        },
+    )
 
 
 def base_values(
@@ -105,10 +107,9 @@ def base_values(
 ) -> dict[str, np.ndarray]:
     """Base variables whose indicators (multiplier x numerator / denominator) are the given
     indicator values: each formula fixes whichever of its variables is still free."""
-    rows = read_config_table(dataset_dir, "indicators").to_dicts()
-    version = nominal_methodology(dataset_dir)["methodology_version"]
-    rows = [row for row in rows if row.get("methodology_version", version) == version]
-    formula = {row["indicator_code"]: row for row in rows}
+    config = Configuration.from_dataset_dir(dataset_dir)
+    version = nominal_methodology(dataset_dir).methodology_version
+    formula = {row["indicator_code"]: row for row in config.indicators_of(version).to_dicts()}
     rng = np.random.default_rng(seed)
     units = indicator_values.shape[0]
     variables: dict[str, np.ndarray] = {}

@@ -272,8 +272,12 @@ def _label(years: list[int]) -> str:
 
 
 def print_summary(paths: Paths) -> None:
-    """The province summary of the published mart, beside the figures the province published."""
+    """The province summary of the published mart, beside the figures the province published
+    (the configuration's `published_results`, read from the dataset folder: the working
+    database may be held by a run)."""
     import duckdb
+
+    from orchestration.config.configuration import Configuration
 
     if not paths.mart_db.exists():
         _say(f"no published mart at {paths.mart_db}")
@@ -282,19 +286,14 @@ def print_summary(paths: Paths) -> None:
         "evaluation_year as year, units, class_a as A, class_b as B, class_c as C, mean_score, "
         "class_leaps as leaps, demotions, score_up, rank_up"
     )
+    published = Configuration.from_dataset_dir(paths.dataset_dir).published_results
     with duckdb.connect(str(paths.mart_db), read_only=True) as con:
         _say(f"\nProvince summary (published mart {paths.mart_db}):")
         _say(str(con.sql(f"select {columns} from province_summary order by evaluation_year")))
-        published = paths.dataset_dir / "published_results.csv"
-        if published.exists():
+        if not published.is_empty():
+            con.register("published_results", published.to_arrow())
             _say("Figures published by the province, for comparison:")
-            _say(
-                str(
-                    con.sql(
-                        f"select {columns} from read_csv(?) order by 1", params=[str(published)]
-                    )
-                )
-            )
+            _say(str(con.sql(f"select {columns} from published_results order by 1")))
 
 
 def withdraw(paths: Paths, file_name: str) -> int:

@@ -59,12 +59,32 @@ def _config_codes(dataset_dir: Path) -> tuple[set[str], set[str]]:
     return set(config.units["unit_code"]), set(config.base_variables["variable_code"])
 
 
+def values_path(dataset_dir: Path) -> Path:
+    """The dataset folder's values.csv."""
+    return Path(dataset_dir) / VALUES_FILE
+
+
+def has_values(dataset_dir: Path) -> bool:
+    """Whether the dataset folder holds its data as values.csv (instead of an inbox)."""
+    return values_path(dataset_dir).exists()
+
+
+def last_data_year(dataset_dir: Path) -> int | None:
+    """The newest data year of values.csv (None without the file or rows), read lazily."""
+    if not has_values(dataset_dir):
+        return None
+    years = pl.scan_csv(values_path(dataset_dir), infer_schema=False).select(
+        pl.col("data_year").cast(pl.Int32, strict=False).max()
+    )
+    return years.collect().item()
+
+
 def read_values(dataset_dir: Path) -> pl.DataFrame:
     """values.csv as typed rows with their line number, checked against units and variables.
 
     Raises DatasetError naming the file, line, column, the text found and what was expected.
     """
-    path = dataset_dir / VALUES_FILE
+    path = values_path(dataset_dir)
     if not path.exists():
         raise DatasetError(f"dataset folder {dataset_dir} has no {VALUES_FILE}")
     frame = pl.read_csv(path, infer_schema=False)

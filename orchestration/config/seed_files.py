@@ -30,12 +30,14 @@ rather than configuration) are the only Python modules that read the dataset fol
 from __future__ import annotations
 
 import csv
-from collections.abc import Iterable
+import shutil
+from collections.abc import Iterable, Mapping
 from functools import cache
 from pathlib import Path
 
 import duckdb
 import jinja2
+import polars as pl
 import yaml
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
@@ -206,3 +208,17 @@ def fingerprint(dataset_dir: Path) -> tuple[tuple[str, int, int], ...]:
         DBT_PROJECT_FILE,
     ]
     return tuple((str(path), path.stat().st_size, path.stat().st_mtime_ns) for path in files)
+
+
+def write_dataset_folder(
+    source_dir: Path, target_dir: Path, replaced: Mapping[str, pl.DataFrame]
+) -> None:
+    """A new dataset folder: the CSV files of `source_dir`, except the seeds in `replaced`,
+    written from those tables (a header of column names; the columns a staging model reads
+    are the seed's, so a table read through the configuration can be written back)."""
+    target_dir.mkdir(parents=True, exist_ok=True)
+    for path in sorted(Path(source_dir).glob("*.csv")):
+        if path.stem not in replaced:
+            shutil.copyfile(path, target_dir / path.name)
+    for seed, table in replaced.items():
+        table.write_csv(seed_path(target_dir, seed))

@@ -1,7 +1,8 @@
 """Yearly partitions: one per evaluation year (which uses the statistics of the year before).
 
-The years come from the methodology (`methodology.csv` of the dataset folder): from the first
-evaluation year of its versions to the last; a version open at the end (no
+The years come from the methodology (the configuration's methodology versions, read from the
+dataset folder through `orchestration.config`: the code location is imported before dbt runs):
+from the first evaluation year of its versions to the last; a version open at the end (no
 last_evaluation_year) ends at `LEAP_LAST_YEAR` when set, else at the last year that has data
 (the newest data-year folder of the inbox, or of the dataset's values.csv), else (no data yet)
 at the current calendar year. A run materializes a range of them in one go (single-run
@@ -13,38 +14,19 @@ from __future__ import annotations
 
 import os
 from datetime import date
-from pathlib import Path
 
 import dagster as dg
-import polars as pl
 
-from orchestration.config.dataset import read_config_table
+from orchestration.config.configuration import Configuration, ConfigurationError
 from orchestration.config.paths import Paths, paths_from_environment
-
-OPEN_END = 9999
-
-
-def _methodology_spans(dataset_dir: Path) -> list[tuple[int, int | None, int]]:
-    """(first, last or None, data-year lag) of each methodology version."""
-    rows = read_config_table(dataset_dir, "methodology").iter_rows(named=True)
-    return [
-        (
-            int(row["first_evaluation_year"]),
-            int(row["last_evaluation_year"]) if row["last_evaluation_year"] else None,
-            int(row["data_year_lag"] or 1),
-        )
-        for row in rows
-    ]
+from orchestration.dataset_values import has_values, last_data_year
 
 
 def _last_data_year(paths: Paths) -> int | None:
-    """The newest data year with submissions: an inbox folder with files, or values.csv."""
-    values = paths.dataset_dir / "values.csv"
-    if values.exists():
-        years = pl.scan_csv(values, infer_schema=False).select(
-            pl.col("data_year").cast(pl.Int32, strict=False).max()
-        )
-        return years.collect().item()
+    """The newest data year with submissions: of the dataset's values.csv, else the newest
+    inbox folder with files."""
+    if has_values(paths.dataset_dir):
+        return last_data_year(paths.dataset_dir)
     if not paths.inbox_dir.is_dir():
         return None
     years = [
@@ -57,20 +39,29 @@ def _last_data_year(paths: Paths) -> int | None:
 
 def evaluation_year_span(paths: Paths, configured_last: int | None = None) -> tuple[int, int]:
     """First and last evaluation year of the methodology (see the module's docstring)."""
-    spans = _methodology_spans(paths.dataset_dir)
-    if not spans:
-        raise ValueError(f"{paths.dataset_dir / 'methodology.csv'} has no methodology version")
-    first = min(start for start, _, _ in spans)
-    closed_last = max((end for _, end, _ in spans if end is not None), default=first)
-    open_spans = [(start, lag) for start, end, lag in spans if end is None]
-    if not open_spans:
+    config = Configuration.from_dataset_dir(paths.dataset_dir)
+    versions = config.methodology_versions()
+    if not versions:
+        raise ConfigurationError(
+            f"{config.source}: methodology.csv has no methodology version; expected one row "
+            "per version with its first (and last) evaluation year"
+        )
+    first = min(version.first_evaluation_year for version in versions)
+    open_versions = [version for version in versions if version.last_evaluation_year is None]
+    closed_last = max(
+        (v.last_evaluation_year for v in versions if v.last_evaluation_year is not None),
+        default=first,
+    )
+    if not open_versions:
         return first, closed_last
     if configured_last is not None:
         return first, configured_last
-    open_start, lag = max(open_spans)
+    newest = max(open_versions, key=lambda version: version.first_evaluation_year)
     data_year = _last_data_year(paths)
-    last_with_data = data_year + lag if data_year is not None else date.today().year
-    return first, max(closed_last, open_start, last_with_data)
+    last_with_data = (
+        data_year + newest.data_year_lag if data_year is not None else date.today().year
+    )
+    return first, max(closed_last, newest.first_evaluation_year, last_with_data)
 
 
 def _configured_last_year() -> int | None:
@@ -106,8 +97,3 @@ def run_evaluation_years(
             raise dg.Failure("the run names no evaluation year (no partition or range)")
         keys = evaluation_years.get_partition_keys_in_range(dg.PartitionKeyRange(start, end))
     return sorted(int(key) for key in keys)
-
-
-def data_year_of(evaluation_year: int | str, data_year_lag: int = 1) -> int:
-    """The data year whose statistics an evaluation year scores."""
-    return int(evaluation_year) - data_year_lag

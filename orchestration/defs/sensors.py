@@ -5,7 +5,7 @@ import json
 
 import dagster as dg
 
-from orchestration.config.dataset import read_config_table
+from orchestration.config.configuration import Configuration
 from orchestration.config.paths import paths_from_environment
 from orchestration.defs.jobs import annual_run
 from orchestration.defs.partitions import evaluation_years
@@ -32,13 +32,8 @@ def inbox_fingerprints() -> dict[str, str]:
 
 def evaluation_year_of_data_year(data_year: int) -> int:
     """The evaluation year that scores a data year (the methodology's data-year lag)."""
-    methodology = read_config_table(paths_from_environment().dataset_dir, "methodology")
-    for row in methodology.iter_rows(named=True):
-        evaluation_year = data_year + int(row["data_year_lag"])
-        last = int(row["last_evaluation_year"]) if row["last_evaluation_year"] else 9999
-        if int(row["first_evaluation_year"]) <= evaluation_year <= last:
-            return evaluation_year
-    raise ValueError(f"no methodology scores data year {data_year}")
+    config = Configuration.from_dataset_dir(paths_from_environment().dataset_dir)
+    return config.evaluation_year_of(data_year)
 
 
 @dg.sensor(

@@ -6,8 +6,8 @@ provincial figures (class counts, means, leaps, score and rank rises), optionall
 recorded defects. `python -m orchestration.demo --inbox DIR` does the same from the shell.
 """
 
+from orchestration.demo.calibration import ProvinceSummary, province_summary, score_year
 from orchestration.demo.inbox import DemoFile, DemoManifest, write_demo_inbox
-from orchestration.demo.scoring import ProvinceSummary, province_summary, score_year
 from orchestration.demo.simulation import DEFAULT_SEED
 
 __all__ = [

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from orchestration.demo.seeds import ABOLISHED_CHANGE, Seeds
+from orchestration.demo.seeds import ABOLISHED_CHANGE, Seeds, Unit
 
 BASE_DATA_YEAR = 2017
 
@@ -99,10 +99,7 @@ def draw_economy(
     seeds: Seeds, lineage_of: dict[tuple[int, str], str], rng: np.random.Generator
 ) -> Economy:
     """Draw the static traits of every lineage (in first-seen order, for determinism)."""
-    first_unit = {}
-    for (year, code), key in sorted(lineage_of.items()):
-        if key not in first_unit:
-            first_unit[key] = next(u for u in seeds.units_in(year) if u.unit_code == code)
+    first_unit = _first_units(seeds, lineage_of)
     lineages = tuple(first_unit)
     units = [first_unit[k] for k in lineages]
     n = len(units)
@@ -132,18 +129,7 @@ def draw_economy(
     growth_speed = 0.35 * rng.standard_normal(n)
     decliners = rng.random(n) < 0.05
     growth_speed = np.where(decliners, -0.9, growth_speed)
-    index = {k: i for i, k in enumerate(lineages)}
-    absorbed = []
-    for change in seeds.changes:
-        if change.change_type != ABOLISHED_CHANGE:
-            continue
-        old = next((u for u in seeds.units if u.unit_code == change.old_code), None)
-        if old is None or old.valid_to is None:
-            continue
-        old_key = lineage_of.get((old.valid_to, old.unit_code))
-        new_key = lineage_of.get((old.valid_to + 1, change.new_code))
-        if old_key is not None and new_key is not None:
-            absorbed.append((index[new_key], index[old_key], old.valid_to + 1))
+    absorbed = _absorptions(seeds, lineage_of, {k: i for i, k in enumerate(lineages)})
     return Economy(
         lineages=lineages,
         population=population,
@@ -156,8 +142,35 @@ def draw_economy(
         revenue_per_enterprise=np.exp(rng.normal(np.log(24000.0), 0.3, n)),
         initial_capability=_zscore(capability),
         growth_speed=growth_speed,
-        absorbed=tuple(absorbed),
+        absorbed=absorbed,
     )
+
+
+def _first_units(seeds: Seeds, lineage_of: dict[tuple[int, str], str]) -> dict[str, Unit]:
+    """The first unit of each lineage, lineages in first-seen order."""
+    first_unit: dict[str, Unit] = {}
+    for (year, code), key in sorted(lineage_of.items()):
+        if key not in first_unit:
+            first_unit[key] = next(u for u in seeds.units_in(year) if u.unit_code == code)
+    return first_unit
+
+
+def _absorptions(
+    seeds: Seeds, lineage_of: dict[tuple[int, str], str], index: dict[str, int]
+) -> tuple[tuple[int, int, int], ...]:
+    """(absorbing lineage, absorbed lineage, first data year merged) of each abolition."""
+    absorbed = []
+    for change in seeds.changes:
+        if change.change_type != ABOLISHED_CHANGE:
+            continue
+        old = next((u for u in seeds.units if u.unit_code == change.old_code), None)
+        if old is None or old.valid_to is None:
+            continue
+        old_key = lineage_of.get((old.valid_to, old.unit_code))
+        new_key = lineage_of.get((old.valid_to + 1, change.new_code))
+        if old_key is not None and new_key is not None:
+            absorbed.append((index[new_key], index[old_key], old.valid_to + 1))
+    return tuple(absorbed)
 
 
 # Province-wide nominal growth shocks by data year (2020: the pandemic).

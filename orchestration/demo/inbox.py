@@ -2,7 +2,8 @@
 
 The public entry point of the demo generator. It returns a `DemoManifest` with the files
 written, every injected defect, the clean values and the scores the pipeline should compute
-from them (the reference scoring), including the expected province summary per evaluation year.
+from them (the nominal scoring of the pipeline's engine), including the expected province
+summary per evaluation year.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from pathlib import Path
 import polars as pl
 
 from orchestration.config.configuration import Configuration
+from orchestration.demo.calibration import ProvinceSummary
 from orchestration.demo.defects import (
     MANIFEST_COLUMNS,
     DefectContext,
@@ -22,7 +24,6 @@ from orchestration.demo.defects import (
     manifest_rows,
 )
 from orchestration.demo.documents import Document, write_document
-from orchestration.demo.scoring import ProvinceSummary
 from orchestration.demo.seeds import seeds_from_configuration
 from orchestration.demo.simulation import DEFAULT_SEED, Simulation, Stream, simulate, stream
 from orchestration.demo.submissions import clean_documents, draw_layout_plan

@@ -3,17 +3,20 @@
 Read through the project's one configuration module (`orchestration.config.configuration`,
 the staging tables dbt scores with, bootstrapped from the dataset folder before the first run),
 never from CSV files of its own, so that the generator and the pipeline score against one
-configuration. The generator calibrates against one methodology version: the earliest.
+configuration. The generator calibrates against one methodology version, the earliest, scored
+by the pipeline's engine (`framework`: the uncertainty engine's view of that version).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
 from orchestration.config.configuration import Configuration
 from orchestration.config.paths import DEFAULT_DATASET_DIR
+from orchestration.uncertainty import IndexFramework
+from orchestration.uncertainty.warehouse import framework_from_configuration
 
 PUBLISHED_COLUMNS = (
     "evaluation_year",
@@ -116,7 +119,9 @@ class Seeds:
     published: tuple[PublishedResult, ...]
     class_cutoffs: tuple[tuple[str, float], ...]
     data_year_lag: int
-    missing_values: str = "propagate"  # methodology: `zero` scores a missing indicator 0
+    methodology_version: str
+    # The calibrated version as the engine scores it (not compared: equal seeds give equal ones).
+    framework: IndexFramework = field(compare=False, repr=False)
 
     @property
     def county_variables(self) -> tuple[Variable, ...]:
@@ -178,7 +183,8 @@ def seeds_from_configuration(config: Configuration) -> Seeds:
             )
         ),
         data_year_lag=version.data_year_lag,
-        missing_values=version.missing_values,
+        methodology_version=version.methodology_version,
+        framework=framework_from_configuration(config, version.methodology_version),
     )
 
 

@@ -13,8 +13,13 @@ from functools import lru_cache
 
 import numpy as np
 
+from orchestration.demo.calibration import (
+    ProvinceSummary,
+    YearScores,
+    province_summary,
+    score_year,
+)
 from orchestration.demo.economy import BASE_DATA_YEAR, Economy, draw_economy, structure
-from orchestration.demo.scoring import ProvinceSummary, YearScores, province_summary, score_year
 from orchestration.demo.seeds import Seeds, Unit, load_seeds, predecessor_codes
 from orchestration.demo.targets import YearTarget, year_targets
 from orchestration.demo.trajectory import YearPlan, lineage_keys, plan_years
@@ -62,7 +67,7 @@ class YearData:
 
 @dataclass(frozen=True)
 class Simulation:
-    """The clean demo data of all data years, with targets and the reference scoring."""
+    """The clean demo data of all data years, with targets and their scores (the engine's)."""
 
     seed: int
     seeds: Seeds
@@ -82,7 +87,7 @@ def _profiles(economy: Economy, seeds: Seeds, rng: np.random.Generator) -> dict[
 
 
 def simulate(seed: int = DEFAULT_SEED, seeds: Seeds | None = None) -> Simulation:
-    """Simulate the clean data of every data year, verified against the reference scoring.
+    """Simulate the clean data of every data year, scored by the pipeline's engine.
 
     Cached per seed and seed files (treat the result as read-only).
     """
@@ -141,6 +146,11 @@ def _simulate(seed: int, seeds: Seeds) -> Simulation:
             target_totals=plan.totals,
             scores=score_year(data_year + lag, codes, values, seeds),
         )
+    return Simulation(seed, seeds, targets, years, _summaries(years, seeds), economy)
+
+
+def _summaries(years: dict[int, YearData], seeds: Seeds) -> dict[int, ProvinceSummary]:
+    """The province summary of each evaluation year, movements against the year before."""
     summaries = {}
     for data_year, year in years.items():
         previous = years.get(data_year - 1)
@@ -150,4 +160,4 @@ def _simulate(seed: int, seeds: Seeds) -> Simulation:
             predecessor_codes(seeds, data_year),
             seeds,
         )
-    return Simulation(seed, seeds, targets, years, summaries, economy)
+    return summaries

@@ -121,18 +121,9 @@ def expert_decimals(value: float) -> int:
     return 1 if abs(value * 10 - round(value * 10)) < 1e-6 else 2
 
 
-def county_form(
-    seeds: Seeds,
-    unit: Unit,
-    data_year: int,
-    values: Mapping[str, float],
-    contact: Contact,
-    fmt: str,
-    encoding: str | None,
-    sent_at: datetime,
-) -> Document:
-    """The county form (县级填报表) of one unit and data year."""
-    rows = [
+def _county_form_header(unit: Unit, data_year: int, contact: Contact) -> list[Row]:
+    """The title, the unit, year and contact lines, a blank row and the column header."""
+    return [
         Row([Cell(layouts.COUNTY_FORM_TITLE)]),
         Row(
             [
@@ -165,29 +156,42 @@ def county_form(
         Row([]),
         Row([Cell(label) for label in layouts.COUNTY_FORM_COLUMNS]),
     ]
-    for variable in seeds.county_variables:
-        rows.append(
-            Row(
-                [
-                    Cell(variable.variable_code),
-                    Cell(variable.name_zh),
-                    Cell(
-                        variable.unit,
-                        role="measure",
-                        unit_code=unit.unit_code,
-                        variable_code=variable.variable_code,
-                        clean_value=variable.unit,
-                    ),
-                    _value_cell(
-                        values[variable.variable_code],
-                        variable,
-                        unit.unit_code,
-                        decimals_of(variable),
-                    ),
-                    Cell(None),
-                ]
-            )
-        )
+
+
+def _county_form_row(variable: Variable, unit: Unit, values: Mapping[str, float]) -> Row:
+    """One variable's row: code, name, unit of measure, value, remark."""
+    return Row(
+        [
+            Cell(variable.variable_code),
+            Cell(variable.name_zh),
+            Cell(
+                variable.unit,
+                role="measure",
+                unit_code=unit.unit_code,
+                variable_code=variable.variable_code,
+                clean_value=variable.unit,
+            ),
+            _value_cell(
+                values[variable.variable_code], variable, unit.unit_code, decimals_of(variable)
+            ),
+            Cell(None),
+        ]
+    )
+
+
+def county_form(
+    seeds: Seeds,
+    unit: Unit,
+    data_year: int,
+    values: Mapping[str, float],
+    contact: Contact,
+    fmt: str,
+    encoding: str | None,
+    sent_at: datetime,
+) -> Document:
+    """The county form (县级填报表) of one unit and data year."""
+    rows = _county_form_header(unit, data_year, contact)
+    rows += [_county_form_row(variable, unit, values) for variable in seeds.county_variables]
     ext = fmt
     return Document(
         data_year=data_year,

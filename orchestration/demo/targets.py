@@ -72,6 +72,7 @@ class YearTarget:
     demotions: int | None
     score_up: int | None
     rank_up: int | None
+    class_minimums: tuple[float, float]  # the lowest total of class A and of class B
     published: frozenset[str] = field(default_factory=frozenset)
 
     @property
@@ -80,7 +81,9 @@ class YearTarget:
         return self.class_a + self.class_b + self.class_c
 
 
-def _merge(published: PublishedResult | None, year: int) -> YearTarget:
+def _merge(
+    published: PublishedResult | None, year: int, class_minimums: tuple[float, float]
+) -> YearTarget:
     """One year's target: published figures first, chosen figures where none was published."""
     chosen = CHOSEN_FIGURES.get(year, {})
     values: dict[str, float | None] = {}
@@ -110,6 +113,7 @@ def _merge(published: PublishedResult | None, year: int) -> YearTarget:
         demotions=as_int("demotions"),
         score_up=as_int("score_up"),
         rank_up=as_int("rank_up"),
+        class_minimums=class_minimums,
         published=frozenset(published_fields),
     )
 
@@ -117,9 +121,10 @@ def _merge(published: PublishedResult | None, year: int) -> YearTarget:
 def year_targets(seeds: Seeds, evaluation_years: range) -> dict[int, YearTarget]:
     """The target of every evaluation year, checked against the number of units that year."""
     published = {p.evaluation_year: p for p in seeds.published}
+    minimums = class_minimums(seeds)
     result = {}
     for year in evaluation_years:
-        target = _merge(published.get(year), year)
+        target = _merge(published.get(year), year, minimums)
         units = len(seeds.units_in(year - seeds.data_year_lag))
         if target.units != units:
             raise ValueError(
@@ -128,6 +133,19 @@ def year_targets(seeds: Seeds, evaluation_years: range) -> dict[int, YearTarget]
             )
         result[year] = target
     return result
+
+
+def class_minimums(seeds: Seeds) -> tuple[float, float]:
+    """The lowest total of class A and of class B under the calibrated version's cut-offs (the
+    demo's targets are the province's A / B / C counts)."""
+    minimum = dict(seeds.class_cutoffs)
+    missing = [code for code in ("A", "B", "C") if code not in minimum]
+    if missing or len(minimum) != 3:
+        raise ValueError(
+            f"the demo calibrates to classes A, B and C; methodology version "
+            f"{seeds.methodology_version} has the classes {sorted(minimum)}"
+        )
+    return minimum["A"], minimum["B"]
 
 
 def _band(n: int, low: float, high: float, power: float) -> np.ndarray:
@@ -143,12 +161,13 @@ def target_totals(target: YearTarget) -> np.ndarray:
     that the mean is met, between the year's floor and the C cut-off.
     """
     year = target.evaluation_year
-    a_band = _band(target.class_a, 80 + CUTOFF_MARGIN, SCORE_CEILING[year], 1.0)
-    b_band = _band(target.class_b, 60 + CUTOFF_MARGIN, 80 - CUTOFF_MARGIN, 1.0)
+    a_minimum, b_minimum = target.class_minimums
+    a_band = _band(target.class_a, a_minimum + CUTOFF_MARGIN, SCORE_CEILING[year], 1.0)
+    b_band = _band(target.class_b, b_minimum + CUTOFF_MARGIN, a_minimum - CUTOFF_MARGIN, 1.0)
     needed = target.mean_score * target.units - a_band.sum() - b_band.sum()
 
     def c_band(power: float) -> np.ndarray:
-        return _band(target.class_c, SCORE_FLOOR[year], 60 - CUTOFF_MARGIN, power)
+        return _band(target.class_c, SCORE_FLOOR[year], b_minimum - CUTOFF_MARGIN, power)
 
     low, high = np.log(0.05), np.log(20.0)
     if not (c_band(np.exp(high)).sum() <= needed <= c_band(np.exp(low)).sum()):

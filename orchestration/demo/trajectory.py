@@ -38,6 +38,7 @@ class YearPlan:
     units: tuple[Unit, ...]
     lineages: tuple[str, ...]
     totals: np.ndarray
+    classes: np.ndarray  # class index of each total: 0 for A, 1 for B, 2 for C
     predecessors: Mapping[str, str]
 
 
@@ -70,18 +71,22 @@ class _Movement:
     prev_class: np.ndarray
 
 
-def _class_index(totals: np.ndarray) -> np.ndarray:
-    """0 for A, 1 for B, 2 for C (the cut-offs the targets are built around)."""
-    return np.where(totals >= 80, 0, np.where(totals >= 60, 1, 2))
+def class_index(totals: np.ndarray, target: YearTarget) -> np.ndarray:
+    """0 for A, 1 for B, 2 for C: the cut-offs of the calibrated methodology version, which the
+    year's target totals are built around."""
+    a_minimum, b_minimum = target.class_minimums
+    return np.where(totals >= a_minimum, 0, np.where(totals >= b_minimum, 1, 2))
 
 
-def _movements(order: np.ndarray, quantiles: np.ndarray, mv: _Movement) -> np.ndarray:
+def _movements(
+    order: np.ndarray, quantiles: np.ndarray, classes_by_position: np.ndarray, mv: _Movement
+) -> np.ndarray:
     """(leaps, demotions, score_up, rank_up) of a candidate ordering (best unit first)."""
     n = len(order)
     position = np.empty(n, dtype=int)
     position[order] = np.arange(n)
     totals = quantiles[position]
-    classes = _class_index(totals)
+    classes = classes_by_position[position]
     h = mv.has_pred
     return np.array(
         [
@@ -146,7 +151,7 @@ def _movement_from(
         has_pred=has_pred,
         prev_total=previous.totals[safe],
         prev_rank=prev_ranks[safe],
-        prev_class=_class_index(previous.totals[safe]),
+        prev_class=previous.classes[safe],
     )
 
 
@@ -170,18 +175,20 @@ def plan_years(
         lineages = tuple(lineage_of[(data_year, u.unit_code)] for u in units)
         target, next_target = targets[year], targets.get(year + 1)
         quantiles = target_totals(target)
+        classes_by_position = class_index(quantiles, target)
         vanishing = _vanishing_mask(units, seeds, data_year)
         need = _vanishing_need(target, next_target, vanishing)
         previous = plans.get(year - 1)
         if previous is None:
             predecessors: dict[str, str] = {}
             latent = np.array([initial_latent[k] for k in lineages])
-            order = _pin_vanishing(_order_from_latent(latent), quantiles, vanishing, need)
+            order = _pin_vanishing(_order_from_latent(latent), classes_by_position, vanishing, need)
         else:
             predecessors = predecessor_codes(seeds, data_year)
             goal, weights = _loss_weights(target)
             problem = _YearProblem(
                 quantiles,
+                classes_by_position,
                 _movement_from(previous, units, predecessors),
                 goal,
                 weights,
@@ -192,11 +199,13 @@ def plan_years(
             order = _calibrated_order(rng, base, np.array([drift[k] for k in lineages]), problem)
         totals = np.empty(len(units))
         totals[order] = quantiles
+        classes = np.empty(len(units), dtype=classes_by_position.dtype)
+        classes[order] = classes_by_position
         # The next year's latent continues from this year's final ranking.
         latent = np.empty(len(units))
         latent[order] = np.sort(rng.standard_normal(len(units)))[::-1]
         latent_prev = dict(zip(lineages, latent, strict=True))
-        plans[year] = YearPlan(year, data_year, units, lineages, totals, predecessors)
+        plans[year] = YearPlan(year, data_year, units, lineages, totals, classes, predecessors)
     return plans
 
 
@@ -207,19 +216,19 @@ def _vanishing_mask(units: tuple[Unit, ...], seeds: Seeds, data_year: int) -> np
 
 
 def _vanishing_penalty(
-    order: np.ndarray, quantiles: np.ndarray, vanishing: np.ndarray, need: int | None
+    order: np.ndarray, classes_by_position: np.ndarray, vanishing: np.ndarray, need: int | None
 ) -> float:
     """Distance between the vanishing units' (A - C) balance and the one next year requires."""
     if need is None:
         return 0.0
     position = np.empty(len(order), dtype=int)
     position[order] = np.arange(len(order))
-    classes = _class_index(quantiles[position])[vanishing]
+    classes = classes_by_position[position][vanishing]
     return abs(int(np.sum(classes == 0)) - int(np.sum(classes == 2)) - need)
 
 
 def _pin_vanishing(
-    order: np.ndarray, quantiles: np.ndarray, vanishing: np.ndarray, need: int | None
+    order: np.ndarray, classes_by_position: np.ndarray, vanishing: np.ndarray, need: int | None
 ) -> np.ndarray:
     """Move vanishing units one class at a time until their (A - C) balance equals `need`.
 
@@ -229,7 +238,6 @@ def _pin_vanishing(
     order = order.copy()
     if need is None:
         return order
-    classes_by_position = _class_index(quantiles)
     for _ in range(int(vanishing.sum()) * 2):
         position = np.empty(len(order), dtype=int)
         position[order] = np.arange(len(order))
@@ -257,6 +265,7 @@ class _YearProblem:
     """What the ordering of one year must achieve."""
 
     quantiles: np.ndarray
+    classes_by_position: np.ndarray  # class index of each quantile (best first)
     movement: _Movement
     goal: np.ndarray
     weights: np.ndarray
@@ -265,9 +274,9 @@ class _YearProblem:
 
     def loss(self, order: np.ndarray) -> float:
         """Weighted distance of an ordering's movements from the targets."""
-        moves = _movements(order, self.quantiles, self.movement)
+        moves = _movements(order, self.quantiles, self.classes_by_position, self.movement)
         return float(np.sum(self.weights * np.abs(moves - self.goal))) + WEIGHT_VANISHING * (
-            _vanishing_penalty(order, self.quantiles, self.vanishing, self.need)
+            _vanishing_penalty(order, self.classes_by_position, self.vanishing, self.need)
         )
 
 
@@ -285,7 +294,7 @@ def _calibrated_order(
             if value < best_loss:
                 best_order, best_loss = order, value
     assert best_order is not None
-    order = _pin_vanishing(best_order, problem.quantiles, problem.vanishing, problem.need)
+    order = _pin_vanishing(best_order, problem.classes_by_position, problem.vanishing, problem.need)
     current = problem.loss(order)
     n = len(order)
     for _ in range(SEARCH_STEPS):

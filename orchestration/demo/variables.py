@@ -5,7 +5,8 @@ Every indicator's raw value is a monotone function of one activity level `x` per
 scale with the size of the local industry). `x` is solved by bisection so that the points add
 up to the target total; the variables are then derived from the indicator values and the
 structural denominators, rounded as a statistics office would, and the rounding residual is
-pushed into continuous indicators until the reference scoring reproduces the target.
+pushed into continuous indicators until the pipeline's scoring (the uncertainty engine's
+nominal run, `calibration.nominal_totals`) reproduces the target.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from orchestration.demo.scoring import indicator_points, indicator_values
+from orchestration.demo.calibration import indicator_values, nominal_totals
 from orchestration.demo.seeds import Indicator, Seeds, Variable
 
 # Raw value of a ratio indicator at activity 1 is this share of its upper goalpost.
@@ -150,9 +151,8 @@ def _rounded(
 
 
 def _total(values: Mapping[str, np.ndarray], seeds: Seeds) -> np.ndarray:
-    """The reference total of each unit."""
-    points = indicator_points(values, seeds.indicators)
-    return np.sum(np.vstack(list(points.values())), axis=0)
+    """The total of each unit, as the pipeline's engine scores it."""
+    return nominal_totals(values, seeds)
 
 
 def solve_activity(inputs: UnitInputs, seeds: Seeds, roles: IndicatorRoles) -> np.ndarray:
@@ -214,7 +214,8 @@ def _push_residual(
 
 
 def build_variables(inputs: UnitInputs, seeds: Seeds) -> dict[str, np.ndarray]:
-    """Rounded base variables (county and expert) whose reference total equals the target."""
+    """Rounded base variables (county and expert) whose total, as the engine scores them,
+    equals the target."""
     roles = indicator_roles(seeds)
     x = solve_activity(inputs, seeds, roles)
     raw = _raw_values(x, inputs, roles)

@@ -2,8 +2,9 @@
 
 Public API:
 
-- `read_inbox_year(inbox_dir, data_year, seeds_dir, received_at=None) -> IngestResult` reads
-  `<inbox_dir>/<data_year>/` into three polars frames: `values`, `files`, `problems`
+- `read_inbox_year(inbox_dir, data_year, dataset_dir, received_at=None) -> IngestResult` reads
+  `<inbox_dir>/<data_year>/`, with the configuration of the dataset folder (read through
+  `orchestration.config`), into three polars frames: `values`, `files`, `problems`
   (column contract in `orchestration.ingest.schemas`);
 - `store_ingest_result(con, result) -> StoreSummary` appends them idempotently to the raw layer
   (`raw.submission_files`, `raw.submitted_values`, `raw.ingest_problems`).

@@ -1,5 +1,6 @@
-"""`python -m orchestration.ingest INBOX DATA_YEAR [--seeds DIR] [--db FILE]`: read one inbox year,
-print what was loaded, rejected and found, and optionally append it to a DuckDB raw layer.
+"""`python -m orchestration.ingest INBOX DATA_YEAR [--dataset DIR] [--db FILE]`: read one inbox
+year with the configuration of a dataset folder (default seeds/), print what was loaded, rejected
+and found, and optionally append it to a DuckDB raw layer.
 
 A convenience for looking at a year by hand; the pipeline calls the API.
 """
@@ -13,6 +14,7 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
+from orchestration.config.paths import DEFAULT_DATASET_DIR
 from orchestration.ingest import read_inbox_year, store_ingest_result
 
 
@@ -20,12 +22,17 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m orchestration.ingest", description=__doc__)
     parser.add_argument("inbox", type=Path, help="the inbox folder holding <data_year>/ folders")
     parser.add_argument("data_year", type=int)
-    parser.add_argument("--seeds", type=Path, default=Path("seeds"), help="the seeds folder")
+    parser.add_argument(
+        "--dataset",
+        type=Path,
+        default=DEFAULT_DATASET_DIR,
+        help="the dataset folder holding the configuration (default: the repository's seeds/)",
+    )
     parser.add_argument("--db", type=Path, help="append the result to this DuckDB file")
     args = parser.parse_args(argv)
 
     started = time.perf_counter()
-    result = read_inbox_year(args.inbox, args.data_year, args.seeds)
+    result = read_inbox_year(args.inbox, args.data_year, args.dataset)
     elapsed = time.perf_counter() - started
     files = result.files
     print(

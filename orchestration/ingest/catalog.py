@@ -5,16 +5,16 @@ ASCII parentheses, `R＆D` and `R&D`, and stray spaces do not matter. A header m
 `地方财政科技支出(万元)`, `地方财政科技支出（亿元）`, `地方财政科技支出(单位:万元)`,
 `地方财政科技支出/万元` or `地方财政科技支出万元`; `match` returns the unit announced there.
 
-Aliases come from `seeds/variable_aliases.csv` (variable_code, alias) plus each variable's code
-and Chinese name from `seeds/base_variables.csv`.
+Aliases come from the configuration's `variable_aliases` (variable_code, alias) plus each
+variable's code and Chinese name from its `base_variables` (`orchestration.config`).
 """
 
 from __future__ import annotations
 
-import csv
 import re
 from dataclasses import dataclass
-from pathlib import Path
+
+import polars as pl
 
 from orchestration.ingest.conversion import UnitConverter, normalise_unit
 from orchestration.ingest.text import match_key, nfkc
@@ -66,19 +66,15 @@ class VariableCatalog:
             )
 
     @classmethod
-    def from_seeds(cls, seeds_dir: Path, converter: UnitConverter) -> VariableCatalog:
-        """Load base_variables.csv and variable_aliases.csv (the latter is optional)."""
-        with (seeds_dir / "base_variables.csv").open(encoding="utf-8-sig", newline="") as handle:
-            variables = [
-                Variable(r["variable_code"], r["name_zh"], r["unit"], r["reported_by"])
-                for r in csv.DictReader(handle)
-            ]
-        aliases: dict[str, str] = {}
-        alias_path = seeds_dir / "variable_aliases.csv"
-        if alias_path.exists():
-            with alias_path.open(encoding="utf-8-sig", newline="") as handle:
-                for row in csv.DictReader(handle):
-                    aliases[row["alias"]] = row["variable_code"]
+    def from_tables(
+        cls, base_variables: pl.DataFrame, variable_aliases: pl.DataFrame, converter: UnitConverter
+    ) -> VariableCatalog:
+        """From the configuration's `base_variables` and `variable_aliases` (may be empty)."""
+        variables = [
+            Variable(r["variable_code"], r["name_zh"], r["unit"], r["reported_by"])
+            for r in base_variables.iter_rows(named=True)
+        ]
+        aliases = {r["alias"]: r["variable_code"] for r in variable_aliases.iter_rows(named=True)}
         return cls(variables, aliases, converter)
 
     @property

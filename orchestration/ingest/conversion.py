@@ -1,7 +1,8 @@
 """Units of measure: recognising a unit and converting a value to its canonical unit.
 
-The canonical unit of each base variable is `seeds/base_variables.csv` `unit`; the factors are
-`seeds/unit_conversions.csv` (from_unit, to_unit, factor: value_in_to = value_in_from * factor).
+The canonical unit of each base variable is the configuration's `base_variables.unit`; the
+factors are its `unit_conversions` (from_unit, to_unit, factor: value_in_to = value_in_from *
+factor), both read through `orchestration.config.configuration`.
 A pair is also usable backwards (1 / factor) and pairs chain (万个 → 个 → 家), so the seed lists
 each unit once against one other; two chains that give different factors are a seed error.
 Arithmetic is in Decimal, so `1.2 亿元` becomes exactly `12000 万元`.
@@ -9,11 +10,12 @@ Arithmetic is in Decimal, so `1.2 亿元` becomes exactly `12000 万元`.
 
 from __future__ import annotations
 
-import csv
 import re
 from decimal import Decimal
 from functools import lru_cache
-from pathlib import Path
+from math import isfinite
+
+import polars as pl
 
 from orchestration.ingest.text import squeeze
 
@@ -39,7 +41,7 @@ def _forms(unit: str) -> list[str]:
 
 
 class UnitConverter:
-    """Factors between units, from `seeds/unit_conversions.csv`."""
+    """Factors between units, from the configuration's `unit_conversions`."""
 
     def __init__(self, factors: dict[tuple[str, str], Decimal], canonical_units: set[str]):
         self._factors = _closure(factors)
@@ -48,21 +50,26 @@ class UnitConverter:
             self._known.update((source, target))
 
     @classmethod
-    def from_csv(cls, path: Path, canonical_units: set[str]) -> UnitConverter:
-        """Load `unit_conversions.csv`; raises ValueError on a bad or contradictory row."""
+    def from_table(cls, conversions: pl.DataFrame, canonical_units: set[str]) -> UnitConverter:
+        """From the configuration's `unit_conversions` (from_unit, to_unit, factor); raises
+        ValueError naming the row of a bad or contradictory conversion.
+
+        The factor is typed as a double; its shortest decimal text (`repr`) is the text of the
+        configuration file for any factor of up to 15 significant digits, so the arithmetic
+        stays exact in Decimal."""
         factors: dict[tuple[str, str], Decimal] = {}
-        with path.open(encoding="utf-8-sig", newline="") as handle:
-            for line, row in enumerate(csv.DictReader(handle), start=2):
-                source = normalise_unit(row["from_unit"])
-                target = normalise_unit(row["to_unit"])
-                factor = Decimal(row["factor"].strip())
-                if not source or not target or factor <= 0:
-                    raise ValueError(f"{path.name} line {line}: bad conversion row {row}")
-                if factors.get((source, target), factor) != factor:
-                    raise ValueError(
-                        f"{path.name} line {line}: second factor for {source}->{target}"
-                    )
-                factors[(source, target)] = factor
+        for line, row in enumerate(conversions.iter_rows(named=True), start=2):
+            source = normalise_unit(row["from_unit"] or "")
+            target = normalise_unit(row["to_unit"] or "")
+            number = row["factor"]
+            factor = Decimal(repr(number)) if number is not None and isfinite(number) else None
+            if not source or not target or factor is None or factor <= 0:
+                raise ValueError(f"unit_conversions.csv line {line}: bad conversion row {row}")
+            if factors.get((source, target), factor) != factor:
+                raise ValueError(
+                    f"unit_conversions.csv line {line}: second factor for {source}->{target}"
+                )
+            factors[(source, target)] = factor
         return cls(factors, canonical_units)
 
     def is_known(self, unit: str) -> bool:

@@ -2,87 +2,39 @@
 
 A unit is resolved by its 行政区划代码, else by (city, name), for one data year:
 
-- units valid in data year Y are the rows of `seeds/units.csv` with valid_from_data_year empty or
-  <= Y and valid_to_data_year empty or >= Y;
-- an old code or name is followed through `seeds/unit_changes.csv` to the unit valid in Y
-  (滦县 / 130223 → 130284 滦州市; 任县 → 130505 任泽区 from 2020), and a new one back to its
-  predecessor for the years before the change (任泽区 in data year 2019 → 130526 任县); either
-  is a warning, so that the office can be told;
+- the units valid in the year and the division changes are the configuration's (see
+  `unit_history`): an old code or name is followed to the unit valid in the year (滦县 / 130223
+  → 130284 滦州市; 任县 → 130505 任泽区 from 2020), and a new one back to its predecessor for
+  the years before the change (任泽区 in data year 2019 → 130526 任县); either is a warning, so
+  that the office can be told;
 - a unit abolished and merged into another (邢台县 from 2020) is an error naming the successor:
   its figures cannot simply be added to another county's;
 - names are not unique (桥西区, 新华区, 桥东区): a name that matches several units without a
   code or city to decide is an error naming the candidates; a name is never resolved by a guess.
 
-Whitespace anywhere in a name or code is ignored; `河北省` and a city prefix (`邢台市桥西区`)
-are split off, the city then narrowing the match.
+How names and codes are written and compared (whitespace, `河北省` and city prefixes, office
+names, suffixes) is `unit_names`.
 """
 
 from __future__ import annotations
 
-import csv
-import re
 from dataclasses import dataclass, field
-from pathlib import Path
+
+import polars as pl
 
 from orchestration.ingest.problems import ERROR, INFO, WARNING
 from orchestration.ingest.text import squeeze
+from orchestration.ingest.unit_history import Change, Trace, Unit, UnitHistory
+from orchestration.ingest.unit_names import UnitNames, normalise_code, same_name
 
-_OFFICE = re.compile(
-    r"(?:科学技术|科技|科技和工业信息化|工业和信息化|统计|发展和改革|财政)?"
-    r"(?:局|委员会|委|人民政府|政府|办公室|办|中心)$"
-)
-_ONE_TO_ONE_CHANGES = {"rename", "county_to_city", "county_to_district"}
-_NAME_SUFFIXES = (
-    "满族蒙古族自治县",
-    "满族自治县",
-    "回族自治县",
-    "自治县",
-    "矿区",
-    "县",
-    "市",
-    "区",
-)
-
-
-@dataclass(frozen=True)
-class Unit:
-    """One row of seeds/units.csv: a unit under one name for a span of data years."""
-
-    code: str
-    name: str
-    group_code: str
-    group_name: str
-    valid_from: int | None
-    valid_to: int | None
-
-    def valid_in(self, data_year: int) -> bool:
-        return (self.valid_from is None or self.valid_from <= data_year) and (
-            self.valid_to is None or self.valid_to >= data_year
-        )
-
-    @property
-    def label(self) -> str:
-        return f"{self.code} {self.name} ({self.group_name})"
-
-
-@dataclass(frozen=True)
-class Change:
-    """One row of seeds/unit_changes.csv."""
-
-    change_id: str
-    effective_by: str
-    old_code: str
-    old_name: str
-    new_code: str
-    new_name: str
-    change_type: str
-
-    @property
-    def label(self) -> str:
-        return (
-            f"{self.old_code} {self.old_name} → {self.new_code} {self.new_name} "
-            f"({self.change_type}, effective by {self.effective_by})"
-        )
+__all__ = [
+    "Change",
+    "IdentityIssue",
+    "Resolution",
+    "Unit",
+    "UnitRegistry",
+    "normalise_code",
+]
 
 
 @dataclass(frozen=True)
@@ -111,124 +63,73 @@ class Resolution:
         return self.unit.code if self.unit else None
 
 
-@dataclass(frozen=True)
-class _Trace:
-    """Where following the changes from a code led: a unit valid in the year, or a dead end."""
-
-    code: str | None
-    direction: str | None = None  # forward | backward | None (valid as it is)
-    via: tuple[Change, ...] = ()
-    abolished: Change | None = None
-
-
-def normalise_code(text: str) -> str | None:
-    """A 6-digit code from `130104`, `130104.0`, `１３０１０４`, `130104000000`; '' if blank."""
-    code = squeeze(text)
-    code = re.sub(r"\.0+$", "", code)
-    if re.fullmatch(r"\d{12}", code) and code.endswith("000000"):
-        code = code[:6]
-    if code == "":
-        return ""
-    return code if re.fullmatch(r"\d{6}", code) else None
-
-
 class UnitRegistry:
-    """The county-level units of the province over the years, and how they changed."""
+    """The county-level units of the province over the years, how they changed, the names they
+    were known by; resolves what a submission says to one unit."""
 
     def __init__(self, units: list[Unit], changes: list[Change]):
-        self.units = units
-        self.changes = changes
-        self._by_code: dict[str, list[Unit]] = {}
-        self._names: dict[str, set[str]] = {}  # name → codes it ever named
-        self.cities: dict[str, str] = {}  # group_code → group_name
+        self.history = UnitHistory(units, changes)
+        names: dict[str, set[str]] = {}  # name → codes it ever named
+        cities: dict[str, str] = {}  # group_code → group_name
         for unit in units:
-            self._by_code.setdefault(unit.code, []).append(unit)
-            self._names.setdefault(unit.name, set()).add(unit.code)
-            self.cities[unit.group_code] = unit.group_name
+            names.setdefault(unit.name, set()).add(unit.code)
+            cities[unit.group_code] = unit.group_name
         for change in changes:
-            self._names.setdefault(change.old_name, set()).add(change.old_code)
-            self._names.setdefault(change.new_name, set()).add(change.new_code)
+            names.setdefault(change.old_name, set()).add(change.old_code)
+            names.setdefault(change.new_name, set()).add(change.new_code)
+        self.names = UnitNames(names, cities)
 
     @classmethod
-    def from_seeds(cls, seeds_dir: Path) -> UnitRegistry:
-        """Load seeds/units.csv and seeds/unit_changes.csv."""
-
-        def year(text: str) -> int | None:
-            return int(text) if text.strip() else None
-
-        with (seeds_dir / "units.csv").open(encoding="utf-8-sig", newline="") as handle:
-            units = [
+    def from_tables(cls, units: pl.DataFrame, unit_changes: pl.DataFrame) -> UnitRegistry:
+        """From the configuration's `units` and `unit_changes` tables."""
+        return cls(
+            [
                 Unit(
                     r["unit_code"].strip(),
                     squeeze(r["unit_name"]),
                     r["group_code"].strip(),
                     squeeze(r["group_name"]),
-                    year(r["valid_from_data_year"]),
-                    year(r["valid_to_data_year"]),
+                    r["valid_from_data_year"],
+                    r["valid_to_data_year"],
                 )
-                for r in csv.DictReader(handle)
-            ]
-        with (seeds_dir / "unit_changes.csv").open(encoding="utf-8-sig", newline="") as handle:
-            changes = [
+                for r in units.iter_rows(named=True)
+            ],
+            [
                 Change(
-                    r["change_id"],
-                    r["effective_by"],
+                    str(r["change_id"]),
+                    str(r["effective_by"]),
                     r["old_code"].strip(),
                     squeeze(r["old_name"]),
                     r["new_code"].strip(),
                     squeeze(r["new_name"]),
                     r["change_type"].strip(),
                 )
-                for r in csv.DictReader(handle)
-            ]
-        return cls(units, changes)
+                for r in unit_changes.iter_rows(named=True)
+            ],
+        )
 
     # -- lookups --------------------------------------------------------------------------
 
+    @property
+    def cities(self) -> dict[str, str]:
+        """group_code → group_name of the prefecture cities."""
+        return self.names.cities
+
     def valid_unit(self, code: str, data_year: int) -> Unit | None:
         """The unit with this code valid in the data year, if any."""
-        return next((u for u in self._by_code.get(code, []) if u.valid_in(data_year)), None)
+        return self.history.valid_unit(code, data_year)
 
     def valid_units(self, data_year: int) -> list[Unit]:
         """All units valid in the data year."""
-        return [u for u in self.units if u.valid_in(data_year)]
+        return self.history.valid_units(data_year)
 
     def city_code_in(self, text: str) -> str | None:
         """The one prefecture city whose full name (`邢台市`) appears in the text, else None."""
-        compact = squeeze(text)
-        found = {code for code, name in self.cities.items() if name in compact}
-        return found.pop() if len(found) == 1 else None
+        return self.names.city_code_in(text)
 
     def split_name(self, text: str) -> tuple[str | None, str]:
-        """Split `河北省邢台市桥西区` into (city code '1305', '桥西区'); no city → (None, name).
-
-        A city prefix is only split off when what remains is a known unit name, so 承德县 stays
-        承德县 (not city 承德 + '县').
-        """
-        name = squeeze(text)
-        name = re.sub(r"^河北省?", "", name) if name not in self._names else name
-        name = self._strip_office(name)
-        return self._split_city(name)
-
-    def _split_city(self, name: str) -> tuple[str | None, str]:
-        for code, city in self.cities.items():
-            for prefix in (city, city.removesuffix("市")):
-                rest = name[len(prefix) :]
-                if name.startswith(prefix) and rest and rest in self._names:
-                    return code, rest
-        return None, name
-
-    def _strip_office(self, name: str) -> str:
-        """`正定县科学技术局` → `正定县`: 填报单位 often names the reporting office."""
-        if name in self._names or not _OFFICE.search(name):
-            return name
-        for length in range(len(name) - 1, 1, -1):
-            head, rest = name[:length], name[length:]
-            if _OFFICE.fullmatch(rest) and (
-                head in self._names or self._split_city(head)[0] is not None
-            ):
-                return head
-        return name
+        """Split `河北省邢台市桥西区` into (city code '1305', '桥西区'); no city → (None, name)."""
+        return self.names.split_name(text)
 
     # -- resolution -----------------------------------------------------------------------
 
@@ -258,7 +159,7 @@ class UnitRegistry:
             if issues and issues[-1].problem_code == "abolished_unit":
                 return Resolution(None, tuple(issues))
             if not name:
-                issues.append(self._unknown_code_issue(code, data_year))
+                issues.append(_unknown_code_issue(self.history, code, data_year))
                 return Resolution(None, tuple(issues))
         if not name:
             issues.append(
@@ -281,36 +182,13 @@ class UnitRegistry:
                 )
             )
         elif code:
-            issues.append(self._unknown_code_issue(code, data_year))
+            issues.append(_unknown_code_issue(self.history, code, data_year))
         return Resolution(by_name, tuple(issues))
 
-    def _unknown_code_issue(self, code: str, data_year: int) -> IdentityIssue:
-        if code in self._by_code:
-            spans = ", ".join(
-                f"{u.name} {u.valid_from or '…'}–{u.valid_to or '…'}" for u in self._by_code[code]
-            )
-            return IdentityIssue(
-                "unit_not_valid_in_year",
-                ERROR,
-                f"行政区划代码 {code} ({spans}) is not valid in data year {data_year}; "
-                "expected the code of a unit existing in that year",
-            )
-        kind = (
-            "an economic or development zone, not a county-level unit"
-            if code.startswith("13") and code[4] == "7"
-            else "not a county-level unit of Hebei"
-        )
-        return IdentityIssue(
-            "unknown_unit",
-            ERROR,
-            f"行政区划代码 {code} is {kind}; expected the code of one of the province's "
-            "county-level units (seeds/units.csv)",
-        )
-
     def _resolve_code(self, code: str, data_year: int, issues: list[IdentityIssue]) -> Unit | None:
-        trace = self._follow(code, data_year)
+        trace = self.history.follow(code, data_year)
         if trace.abolished is not None:
-            issues.append(self._abolished_issue(trace.abolished, data_year))
+            issues.append(_abolished_issue(trace.abolished, data_year))
             return None
         if trace.code is None:
             return None
@@ -331,7 +209,7 @@ class UnitRegistry:
     def _check_name(
         self, unit: Unit, name: str, data_year: int, issues: list[IdentityIssue]
     ) -> None:
-        if _same_name(name, unit.name):
+        if same_name(name, unit.name):
             return
         scratch: list[IdentityIssue] = []
         by_name = self._resolve_name(name, data_year, unit.group_code, scratch)
@@ -353,20 +231,34 @@ class UnitRegistry:
     def _resolve_name(
         self, name: str, data_year: int, city: str | None, issues: list[IdentityIssue]
     ) -> Unit | None:
+        """By the unit's name in the year, else a former or later name, else the name without
+        its suffix; an issue for each of these and for a name that matches several units."""
         valid = [u for u in self.valid_units(data_year) if city is None or u.group_code == city]
-        where = f" in {self.cities[city]}" if city in self.cities else ""
         direct = [u for u in valid if u.name == name]
         if len(direct) == 1:
             return direct[0]
         if len(direct) > 1:
             issues.append(_ambiguous(name, direct, data_year))
             return None
-        traced: dict[str, _Trace] = {}
+        decided, unit = self._resolve_other_name(name, data_year, city, issues)
+        if decided:
+            return unit
+        return self._resolve_short_name(name, valid, data_year, city, issues)
+
+    def _where(self, city: str | None) -> str:
+        return f" in {self.cities[city]}" if city in self.cities else ""
+
+    def _resolve_other_name(
+        self, name: str, data_year: int, city: str | None, issues: list[IdentityIssue]
+    ) -> tuple[bool, Unit | None]:
+        """A name the unit bore before or after the year, followed through the division
+        changes: (whether the name decided, the unit it leads to)."""
+        traced: dict[str, Trace] = {}
         abolished: list[Change] = []
-        for code in sorted(self._names.get(name, set())):
+        for code in sorted(self.names.codes_named(name)):
             if city is not None and code[:4] != city:
                 continue
-            trace = self._follow(code, data_year)
+            trace = self.history.follow(code, data_year)
             if trace.abolished is not None:
                 abolished.append(trace.abolished)
             elif trace.code is not None:
@@ -381,19 +273,30 @@ class UnitRegistry:
                     "old_unit_name" if old else "new_unit_name",
                     WARNING,
                     f"{name} is {'a former' if old else 'a later'} name"
-                    f"{where}; in data year {data_year} the unit is {unit.label}"
+                    f"{self._where(city)}; in data year {data_year} the unit is {unit.label}"
                     + (f" ({'; '.join(c.label for c in trace.via)})" if trace.via else ""),
                 )
             )
-            return unit
+            return True, unit
         if len(traced) > 1:
             units = [u for c in traced if (u := self.valid_unit(c, data_year)) is not None]
             issues.append(_ambiguous(name, units, data_year))
-            return None
+            return True, None
         if abolished:
-            issues.append(self._abolished_issue(abolished[0], data_year))
-            return None
-        short = [u for u in valid if _same_name(name, u.name)]
+            issues.append(_abolished_issue(abolished[0], data_year))
+            return True, None
+        return False, None
+
+    def _resolve_short_name(
+        self,
+        name: str,
+        valid: list[Unit],
+        data_year: int,
+        city: str | None,
+        issues: list[IdentityIssue],
+    ) -> Unit | None:
+        """The name without its 县/市/区 suffix (正定 for 正定县), else an unknown unit."""
+        short = [u for u in valid if same_name(name, u.name)]
         if len(short) == 1:
             issues.append(
                 IdentityIssue(
@@ -410,67 +313,19 @@ class UnitRegistry:
             IdentityIssue(
                 "unknown_unit",
                 ERROR,
-                f"{name}{where} is not a county-level unit of Hebei in data year {data_year}; "
-                "expected the name of one of the province's county-level units "
+                f"{name}{self._where(city)} is not a county-level unit of Hebei in data year "
+                f"{data_year}; expected the name of one of the province's county-level units "
                 "(seeds/units.csv) or its 行政区划代码",
             )
         )
         return None
 
-    def _is_former_name(self, name: str, trace: _Trace, data_year: int) -> bool:
+    def _is_former_name(self, name: str, trace: Trace, data_year: int) -> bool:
         """Whether a name that led to a unit is an earlier (not a later) name of it."""
         if trace.direction is not None:
             return trace.direction == "forward"
-        spans = [u for u in self._by_code.get(trace.code or "", []) if u.name == name]
+        spans = [u for u in self.history.by_code.get(trace.code or "", []) if u.name == name]
         return not any(u.valid_from is not None and u.valid_from > data_year for u in spans)
-
-    def _follow(self, code: str, data_year: int) -> _Trace:
-        """Follow unit_changes from a code to the code valid in the data year."""
-        if self.valid_unit(code, data_year) is not None:
-            return _Trace(code)
-        for direction in ("forward", "backward"):
-            seen = {code}
-            path: list[Change] = []
-            current = code
-            while True:
-                step = self._step(current, direction)
-                if step is None or step.new_code in seen and direction == "forward":
-                    break
-                if direction == "forward" and step.change_type not in _ONE_TO_ONE_CHANGES:
-                    if self.valid_unit(step.new_code, data_year) is not None:
-                        return _Trace(None, direction, (*path, step), abolished=step)
-                    break
-                path.append(step)
-                current = step.new_code if direction == "forward" else step.old_code
-                if current in seen and direction == "backward":
-                    break
-                seen.add(current)
-                if self.valid_unit(current, data_year) is not None:
-                    return _Trace(current, direction, tuple(path))
-        return _Trace(None)
-
-    def _step(self, code: str, direction: str) -> Change | None:
-        for change in self.changes:
-            if change.old_code == change.new_code:
-                continue
-            if direction == "forward" and change.old_code == code:
-                return change
-            if (
-                direction == "backward"
-                and change.new_code == code
-                and change.change_type in _ONE_TO_ONE_CHANGES
-            ):
-                return change
-        return None
-
-    def _abolished_issue(self, change: Change, data_year: int) -> IdentityIssue:
-        return IdentityIssue(
-            "abolished_unit",
-            ERROR,
-            f"{change.old_code} {change.old_name} no longer exists in data year {data_year}: "
-            f"{change.label}; its figures cannot be assigned to {change.new_code} "
-            f"{change.new_name} automatically — expected a submission for the successor unit",
-        )
 
 
 def _ambiguous(name: str, units: list[Unit], data_year: int) -> IdentityIssue:
@@ -483,16 +338,37 @@ def _ambiguous(name: str, units: list[Unit], data_year: int) -> IdentityIssue:
     )
 
 
-def _same_name(given: str, official: str) -> bool:
-    """Equal, or the official name without its 县/市/区 (自治县, 矿区…) suffix: 正定 ~ 正定县.
+def _unknown_code_issue(history: UnitHistory, code: str, data_year: int) -> IdentityIssue:
+    """A code that is no unit in the year: one valid in other years, or none of the province's."""
+    if code in history.by_code:
+        spans = ", ".join(
+            f"{u.name} {u.valid_from or '…'}–{u.valid_to or '…'}" for u in history.by_code[code]
+        )
+        return IdentityIssue(
+            "unit_not_valid_in_year",
+            ERROR,
+            f"行政区划代码 {code} ({spans}) is not valid in data year {data_year}; "
+            "expected the code of a unit existing in that year",
+        )
+    kind = (
+        "an economic or development zone, not a county-level unit"
+        if code.startswith("13") and code[4] == "7"
+        else "not a county-level unit of Hebei"
+    )
+    return IdentityIssue(
+        "unknown_unit",
+        ERROR,
+        f"行政区划代码 {code} is {kind}; expected the code of one of the province's "
+        "county-level units (seeds/units.csv)",
+    )
 
-    A different suffix is a different name (南和县 is not 南和区: that is a division change).
-    """
-    return given == official or (given != "" and given == _core(official) != official)
 
-
-def _core(name: str) -> str:
-    for suffix in _NAME_SUFFIXES:
-        if name.endswith(suffix) and len(name) > len(suffix):
-            return name[: -len(suffix)]
-    return name
+def _abolished_issue(change: Change, data_year: int) -> IdentityIssue:
+    """A unit abolished and merged into another: its figures are not the successor's."""
+    return IdentityIssue(
+        "abolished_unit",
+        ERROR,
+        f"{change.old_code} {change.old_name} no longer exists in data year {data_year}: "
+        f"{change.label}; its figures cannot be assigned to {change.new_code} "
+        f"{change.new_name} automatically — expected a submission for the successor unit",
+    )

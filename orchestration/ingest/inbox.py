@@ -41,11 +41,12 @@ class FileOutcome:
 def read_inbox_year(
     inbox_dir: Path,
     data_year: int,
-    seeds_dir: Path,
+    dataset_dir: Path,
     received_at: datetime | None = None,
     severities: Mapping[str, str] | None = None,
 ) -> IngestResult:
-    """Read every submission file of `<inbox_dir>/<data_year>/`.
+    """Read every submission file of `<inbox_dir>/<data_year>/`, with the configuration of the
+    dataset folder `dataset_dir` (variables, aliases, units of measure, the unit registry).
 
     `received_at` stamps all files (tz-aware values are converted to UTC; naive ones are taken as
     UTC); by default each file's modification time in UTC. `severities` (problem code → error |
@@ -53,7 +54,7 @@ def read_inbox_year(
     folder gives an empty result.
     """
     severities = problem_severities() if severities is None else severities
-    ref = Reference.from_seeds(Path(seeds_dir))
+    ref = Reference.from_dataset_dir(Path(dataset_dir))
     year_dir = Path(inbox_dir) / str(data_year)
     outcomes: list[FileOutcome] = []
     seen_hashes: dict[str, str] = {}

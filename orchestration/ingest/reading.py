@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-import csv
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
+from orchestration.config.configuration import Configuration
 from orchestration.ingest.catalog import Variable, VariableCatalog
 from orchestration.ingest.conversion import UnitConverter
 from orchestration.ingest.grid import Sheet
@@ -18,23 +19,36 @@ from orchestration.ingest.value_cell import CellValue
 
 @dataclass(frozen=True)
 class Reference:
-    """The seeds the ingestion needs, loaded once per run."""
+    """The configuration the ingestion needs: variables and their aliases, units of measure,
+    the unit registry with its division changes."""
 
     catalog: VariableCatalog
     registry: UnitRegistry
     converter: UnitConverter
 
     @classmethod
-    def from_seeds(cls, seeds_dir: Path) -> Reference:
-        """Load base_variables, variable_aliases, unit_conversions, units and unit_changes."""
-        with (seeds_dir / "base_variables.csv").open(encoding="utf-8-sig", newline="") as handle:
-            canonical = {row["unit"] for row in csv.DictReader(handle)}
-        converter = UnitConverter.from_csv(seeds_dir / "unit_conversions.csv", canonical)
-        return cls(
-            catalog=VariableCatalog.from_seeds(seeds_dir, converter),
-            registry=UnitRegistry.from_seeds(seeds_dir),
-            converter=converter,
-        )
+    def from_configuration(cls, config: Configuration) -> Reference:
+        """From the configuration's base_variables, variable_aliases, unit_conversions, units
+        and unit_changes (cached per Configuration instance)."""
+        return _reference(config)
+
+    @classmethod
+    def from_dataset_dir(cls, dataset_dir: Path) -> Reference:
+        """The reference of a dataset folder's configuration (the ingestion runs before dbt)."""
+        return _reference(Configuration.from_dataset_dir(Path(dataset_dir)))
+
+
+@lru_cache(maxsize=8)
+def _reference(config: Configuration) -> Reference:
+    canonical = set(config.base_variables["unit"].to_list())
+    converter = UnitConverter.from_table(config.unit_conversions, canonical)
+    return Reference(
+        catalog=VariableCatalog.from_tables(
+            config.base_variables, config.variable_aliases, converter
+        ),
+        registry=UnitRegistry.from_tables(config.units, config.unit_changes),
+        converter=converter,
+    )
 
 
 @dataclass(frozen=True)

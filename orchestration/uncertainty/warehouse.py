@@ -3,7 +3,8 @@
 Reads a year's raw indicator values from `marts.county_indicator_points` (with what the
 methodology reads beyond them: the units' groups, the values carry-forward would take, the
 other years' bounds for `minmax_pooled`), the mart's totals, ranks and classes to check the
-engine's nominal run against, and the framework from the seed tables dbt scored with; writes
+engine's nominal run against, and the framework from the configuration dbt scored with (the
+staging configuration tables, through `orchestration.config.configuration`); writes
 `marts.county_rank_uncertainty` (per county and year) and `marts.rank_sensitivity` (per factor
 and year), replacing the year's rows in one transaction.
 """
@@ -17,7 +18,7 @@ import duckdb
 import numpy as np
 import polars as pl
 
-from orchestration.config.dataset import read_config_table
+from orchestration.config.configuration import Configuration
 from orchestration.uncertainty.design import EVERY_LEVEL
 from orchestration.uncertainty.engine import UncertaintyResult
 from orchestration.uncertainty.framework import IndexFramework, framework_from_tables
@@ -27,7 +28,7 @@ SCHEMA = "marts"
 UNIT_TABLE = "county_rank_uncertainty"
 FACTOR_TABLE = "rank_sensitivity"
 CONFIG_TABLES = ("framework", "indicators", "goalposts", "class_cutoffs", "methodology")
-DESIGN_TABLES = ("uncertainty", "uncertainty_alternatives")  # optional
+DESIGN_TABLES = ("uncertainty", "uncertainty_alternatives")  # empty where a dataset lacks them
 RANK_COLUMNS = ("nominal_rank", "median_rank", "rank_p05", "rank_p95", "rank_interval_width")
 
 
@@ -162,12 +163,9 @@ def _number(value: object) -> float:
 
 
 def _carry_forward_years(con: duckdb.DuckDBPyConnection, version: str) -> int:
-    found = con.execute(
-        "select coalesce(carry_forward_years, 1) from seeds.methodology "
-        "where methodology_version = ?",
-        [version],
-    ).fetchall()
-    return int(found[0][0]) if found else 1
+    """How many years back carry-forward imputation reaches under the version."""
+    config = Configuration.from_connection(con)
+    return config.methodology_version(version).carry_forward_years
 
 
 def read_year_values(con: duckdb.DuckDBPyConnection, evaluation_year: int) -> YearValues:
@@ -205,48 +203,32 @@ def read_year_values(con: duckdb.DuckDBPyConnection, evaluation_year: int) -> Ye
     )
 
 
-def _tables(names: tuple[str, ...], reader) -> dict[str, pl.DataFrame]:
-    tables = {name: reader(name) for name in CONFIG_TABLES}
-    for name in names:
-        table = reader(name, optional=True)
-        if table is not None:
-            tables[name] = table
-    return tables
+def framework_from_configuration(
+    config: Configuration, methodology_version: str, indicator_codes: list[str] | None = None
+) -> IndexFramework:
+    """The engine's framework of a methodology version of the configuration (its framework,
+    indicators, goalposts, class cut-offs, methodology row and uncertainty design)."""
+    tables = {name: getattr(config, name) for name in CONFIG_TABLES}
+    tables |= {name: getattr(config, name) for name in DESIGN_TABLES}
+    return framework_from_tables(tables, methodology_version, indicator_codes)
 
 
 def read_framework(
     con: duckdb.DuckDBPyConnection, methodology_version: str, indicator_codes: list[str]
 ) -> IndexFramework:
-    """The framework from the seed tables dbt loaded into the working database (`seeds.*`)."""
-    present = {
-        row[0]
-        for row in con.execute(
-            "select table_name from duckdb_tables() where schema_name = 'seeds'"
-        ).fetchall()
-    }
-
-    def reader(name: str, optional: bool = False) -> pl.DataFrame | None:
-        if optional and name not in present:
-            return None
-        return con.sql(f"select * from seeds.{name}").pl()
-
-    return framework_from_tables(
-        _tables(DESIGN_TABLES, reader), methodology_version, indicator_codes
+    """The framework from the configuration of the working database: the staging tables dbt
+    scored with."""
+    return framework_from_configuration(
+        Configuration.from_connection(con), methodology_version, indicator_codes
     )
 
 
 def framework_from_dataset(
     dataset_dir: Path, methodology_version: str, indicator_codes: list[str] | None = None
 ) -> IndexFramework:
-    """The framework from a dataset folder's CSV files."""
-
-    def reader(name: str, optional: bool = False) -> pl.DataFrame | None:
-        if optional and not (dataset_dir / f"{name}.csv").exists():
-            return None
-        return read_config_table(dataset_dir, name)
-
-    return framework_from_tables(
-        _tables(DESIGN_TABLES, reader), methodology_version, indicator_codes
+    """The framework from a dataset folder's configuration (before dbt has run)."""
+    return framework_from_configuration(
+        Configuration.from_dataset_dir(dataset_dir), methodology_version, indicator_codes
     )
 
 
@@ -387,6 +369,7 @@ def replace_year(
 __all__ = [
     "YearValues",
     "factor_table",
+    "framework_from_configuration",
     "framework_from_dataset",
     "nominal_gap",
     "read_framework",

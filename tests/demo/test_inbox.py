@@ -13,7 +13,7 @@ import pytest
 
 from orchestration import layouts
 from orchestration.demo import DemoManifest, write_demo_inbox
-from orchestration.demo.scoring import province_summary, score_year
+from orchestration.demo.calibration import province_summary, score_year
 from orchestration.demo.seeds import load_seeds, predecessor_codes
 from tests.demo.readback import number, read_grid, sheet_names
 

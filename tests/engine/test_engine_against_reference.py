@@ -7,7 +7,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from orchestration.demo.scoring import province_summary, score_year
+from orchestration.demo.calibration import province_summary, score_year
 from orchestration.demo.seeds import load_seeds, predecessor_codes
 from tests.engine.compare import close, differences
 from tests.engine.conftest import ScoredDataset
@@ -160,7 +160,8 @@ def test_the_hebei_default_matches_the_reference(hebei: ScoredDataset) -> None:
 
 def test_the_hebei_default_scores_as_the_demo_calibration_does(hebei: ScoredDataset) -> None:
     """Hebei's published method (goalposts, points summed, absolute classes, min ranks) as the
-    demo generator's own numpy scoring computes it, which the demo data are calibrated on."""
+    demo generator scores it when it calibrates (with the pipeline's engine), and the province
+    summary it calibrates to, against the marts."""
     seeds = load_seeds(hebei.folder)
     values = read_rows(hebei.folder / "values.csv")
     by_key = {

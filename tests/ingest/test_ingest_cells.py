@@ -248,15 +248,7 @@ def test_formula_without_value_names_the_cell_and_the_formula(inbox: Path) -> No
 def ratio_seeds(tmp_path: Path) -> Path:
     """The project's seeds plus a county variable measured in %."""
     seeds = tmp_path / "seeds"
-    seeds.mkdir()
-    for name in (
-        "base_variables.csv",
-        "variable_aliases.csv",
-        "unit_conversions.csv",
-        "units.csv",
-        "unit_changes.csv",
-    ):
-        shutil.copy(SEEDS / name, seeds / name)
+    shutil.copytree(SEEDS, seeds)
     with (seeds / "base_variables.csv").open("a", encoding="utf-8") as handle:
         handle.write("rd_share,研发投入强度,R&D intensity,%,county\n")
     return seeds

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from orchestration import layouts
-from orchestration.ingest.identity import UnitRegistry
+from orchestration.ingest.reading import Reference
 
 from .builders import CountyForm, city_summary_grid, expert_scores_grid, write_xlsx
 from .conftest import SEEDS, read, year_dir
@@ -148,7 +148,7 @@ def test_expert_scores_need_a_code_for_shared_names(inbox: Path) -> None:
 
 
 def test_valid_units_per_year_follow_the_seed() -> None:
-    registry = UnitRegistry.from_seeds(SEEDS)
+    registry = Reference.from_dataset_dir(SEEDS).registry
     assert len(registry.valid_units(2019)) == 168
     assert len(registry.valid_units(2021)) == 167
     assert registry.valid_unit("130503", 2019).name == "桥西区"

@@ -13,7 +13,7 @@ import pytest
 
 from orchestration import layouts
 from orchestration.ingest import read_inbox_year
-from orchestration.ingest.identity import UnitRegistry
+from orchestration.ingest.reading import Reference
 
 from .builders import (
     CountyForm,
@@ -31,7 +31,7 @@ YEAR = 2021
 def full_year(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, int]:
     inbox = tmp_path_factory.mktemp("inbox")
     folder = inbox / str(YEAR)
-    units = UnitRegistry.from_seeds(SEEDS).valid_units(YEAR)
+    units = Reference.from_dataset_dir(SEEDS).registry.valid_units(YEAR)
     for i, unit in enumerate(units):
         form = CountyForm(unit_name=unit.name, unit_code=unit.code, data_year=YEAR)
         name = layouts.COUNTY_FORM_FILE.format(

@@ -6,11 +6,8 @@ import numpy as np
 import polars as pl
 import pytest
 
-from orchestration.demo import scoring as demo_scoring
-from orchestration.demo.seeds import load_seeds
 from orchestration.uncertainty import (
     UncertaintySettings,
-    framework_from_dataset,
     run_uncertainty,
     score_year,
 )
@@ -18,8 +15,6 @@ from orchestration.uncertainty.design import FACTORS, draw_plan
 from orchestration.uncertainty.framework import framework_from_tables
 from orchestration.uncertainty.ranks import ranks
 from orchestration.uncertainty.sensitivity import factorial, saltelli
-from tests.engine.datagen import HEBEI_VARIABLES
-from tests.engine.scenarios import PROJECT_ROOT
 from tests.uncertainty.conftest import (
     ALTERNATIVES,
     VERSION,
@@ -240,25 +235,3 @@ def test_configuration_that_does_not_fit_is_named(table, change, message) -> Non
     tables[table] = change(tables[table])
     with pytest.raises(ValueError, match=message):
         framework_from_tables(tables, VERSION)
-
-
-def test_score_year_scores_hebei_as_the_demo_generator_does() -> None:
-    """The public nominal scoring on Hebei's seeds gives the totals, ranks and classes the demo
-    generator's own scoring (orchestration/demo/scoring.py) calibrates on, so the generator can
-    use it instead."""
-    seeds_dir = PROJECT_ROOT / "seeds"
-    seeds = load_seeds(seeds_dir)
-    framework = framework_from_dataset(seeds_dir, "hebei_v1")
-    codes = [unit.unit_code for unit in seeds.units_in(2022)]
-    rng = np.random.default_rng(4)
-    variables = {
-        name: spec.median * rng.lognormal(0.0, spec.sigma, len(codes))
-        for name, spec in HEBEI_VARIABLES.items()
-    }
-    raw = demo_scoring.indicator_values(variables, seeds.indicators)
-    values = np.column_stack([raw[code] for code in framework.indicator_codes])
-    expected = demo_scoring.score_year(2023, codes, variables, seeds)
-    result = score_year(values, framework)
-    np.testing.assert_allclose(result.totals, expected.totals, rtol=1e-12)
-    np.testing.assert_array_equal(result.ranks, expected.ranks)
-    assert result.class_codes() == list(expected.classes)

@@ -4,9 +4,9 @@ import time
 
 import dagster as dg
 
-from orchestration.config.dataset import data_year_for
+from orchestration.config.configuration import Configuration
 from orchestration.config.paths import Paths
-from orchestration.dataset_values import load_dataset_values
+from orchestration.dataset_values import has_values, load_dataset_values, values_path
 from orchestration.defs.partitions import (
     evaluation_years,
     one_run_for_all_years,
@@ -29,7 +29,7 @@ def _load_dataset_values(paths: Paths, data_years: list[int]) -> dict[str, dict]
     """A dataset folder with its values in long form instead of an inbox of submissions."""
     with connect_work_db(paths.work_db) as con:
         loaded = load_dataset_values(con, paths.dataset_dir, data_years)
-    common = {"data_years": data_years, "source": str(paths.dataset_dir / "values.csv")}
+    common = {"data_years": data_years, "source": str(values_path(paths.dataset_dir))}
     return {
         "submission_files": common,
         "ingest_problems": common,
@@ -39,7 +39,7 @@ def _load_dataset_values(paths: Paths, data_years: list[int]) -> dict[str, dict]
 
 def _ingest_year(context: dg.AssetExecutionContext, paths: Paths, evaluation_year: int) -> dict:
     started = time.perf_counter()
-    data_year = data_year_for(paths.dataset_dir, evaluation_year)
+    data_year = Configuration.from_dataset_dir(paths.dataset_dir).data_year_of(evaluation_year)
     year_dir = paths.inbox_dir / str(data_year)
     if not year_dir.is_dir():
         raise dg.Failure(
@@ -85,8 +85,9 @@ def inbox_submissions(context: dg.AssetExecutionContext, warehouse: WarehouseRes
     """County submissions of the run's data years, typed, located and stored raw."""
     paths = warehouse.paths().ensure_output_dirs()
     years = run_evaluation_years(context)
-    if (paths.dataset_dir / "values.csv").exists():
-        data_years = [data_year_for(paths.dataset_dir, year) for year in years]
+    if has_values(paths.dataset_dir):
+        config = Configuration.from_dataset_dir(paths.dataset_dir)
+        data_years = [config.data_year_of(year) for year in years]
         for table, metadata in _load_dataset_values(paths, data_years).items():
             yield dg.MaterializeResult(asset_key=["raw", table], metadata=metadata)
         return

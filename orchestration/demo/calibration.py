@@ -1,9 +1,12 @@
-"""Reference scoring: the pipeline's dbt computation, re-implemented small and pure in numpy.
+"""The demo's base variables scored by the pipeline's own engine, and the province summary
+they are calibrated to.
 
-The generator uses it to verify that the files it writes score as intended, and tests compare
-the pipeline's mart against it. Indicator = multiplier * numerator / denominator; fraction =
-clamp((value - lower) / (upper - lower), 0, 1); points = weight * fraction; total = sum; classes
-by the cut-offs; rank 1 = highest total, ties get the minimum rank.
+The generator builds each unit's variables backwards from a target total and checks what it
+wrote by scoring it, with the uncertainty engine's public nominal scoring
+(`orchestration.uncertainty.score_year`: the same code that reproduces `marts.county_scores`
+every year, under the methodology version's own methods and weights). The demo has no scoring
+of its own: it only applies the indicators' formula (multiplier × numerator / denominator, as
+`int_indicator_values` does) to get the raw indicator values the engine starts from.
 """
 
 from __future__ import annotations
@@ -14,11 +17,14 @@ from dataclasses import dataclass
 import numpy as np
 
 from orchestration.demo.seeds import Indicator, Seeds
+from orchestration.uncertainty import score_year as engine_score_year
+from orchestration.uncertainty.scoring import YearScores as EngineScores
 
 
 @dataclass(frozen=True)
 class YearScores:
-    """The scores of every unit of one evaluation year, aligned with `unit_codes`."""
+    """The scores of every unit of one evaluation year, aligned with `unit_codes`: totals,
+    classes, ranks (the engine's, by the methodology's tie rule) and each indicator's points."""
 
     evaluation_year: int
     unit_codes: tuple[str, ...]
@@ -55,7 +61,8 @@ class ProvinceSummary:
 def indicator_values(
     values: Mapping[str, np.ndarray], indicators: Sequence[Indicator]
 ) -> dict[str, np.ndarray]:
-    """Each indicator's raw value from the base variables (NaN propagates)."""
+    """Each indicator's raw value from the base variables: multiplier × numerator /
+    denominator (NaN propagates; a zero denominator gives no value)."""
     result: dict[str, np.ndarray] = {}
     for ind in indicators:
         numerator = np.asarray(values[ind.numerator], dtype=float)
@@ -68,39 +75,17 @@ def indicator_values(
     return result
 
 
-def indicator_points(
-    values: Mapping[str, np.ndarray],
-    indicators: Sequence[Indicator],
-    missing_values: str = "propagate",
-) -> dict[str, np.ndarray]:
-    """Each indicator's points: weight times the goalpost fraction clamped to [0, 1].
-
-    A missing (or undefined) indicator propagates as NaN, or scores 0 points when the
-    methodology's `missing_values` is `zero`.
-    """
-    raw = indicator_values(values, indicators)
-    points = {}
-    for ind in indicators:
-        fraction = (raw[ind.indicator_code] - ind.lower) / (ind.upper - ind.lower)
-        value = ind.points * np.clip(fraction, 0.0, 1.0)
-        if missing_values == "zero":
-            value = np.where(np.isfinite(value), value, 0.0)
-        points[ind.indicator_code] = value
-    return points
+def nominal_scores(values: Mapping[str, np.ndarray], seeds: Seeds) -> EngineScores:
+    """The engine's nominal scores of units' base variables under the calibrated version."""
+    raw = indicator_values(values, seeds.indicators)
+    framework = seeds.framework
+    matrix = np.column_stack([raw[code] for code in framework.indicator_codes])
+    return engine_score_year(matrix, framework)
 
 
-def classify(totals: np.ndarray, cutoffs: Sequence[tuple[str, float]]) -> tuple[str, ...]:
-    """The class of each total: the first cut-off (highest first) that the total reaches."""
-    result = []
-    for total in totals:
-        result.append(next(code for code, minimum in cutoffs if total >= minimum))
-    return tuple(result)
-
-
-def min_ranks(totals: np.ndarray) -> np.ndarray:
-    """Rank 1 for the highest total; ties share the minimum rank (SQL `rank()` descending)."""
-    totals = np.asarray(totals, dtype=float)
-    return np.array([1 + int(np.sum(totals > t)) for t in totals], dtype=int)
+def nominal_totals(values: Mapping[str, np.ndarray], seeds: Seeds) -> np.ndarray:
+    """Each unit's total under the calibrated version (NaN without a total)."""
+    return nominal_scores(values, seeds).totals
 
 
 def score_year(
@@ -109,16 +94,19 @@ def score_year(
     values: Mapping[str, np.ndarray],
     seeds: Seeds,
 ) -> YearScores:
-    """Score one evaluation year from the base variables of its data year."""
-    points = indicator_points(values, seeds.indicators, seeds.missing_values)
-    totals = np.sum(np.vstack(list(points.values())), axis=0)
+    """Score one evaluation year from the base variables of its data year, with the engine;
+    an indicator's points are its normalised score times its nominal points (Hebei's weighted
+    sum: the points add up to the total)."""
+    scores = nominal_scores(values, seeds)
+    framework = seeds.framework
+    points = scores.indicator_scores * framework.nominal_points()[None, :]
     return YearScores(
         evaluation_year=evaluation_year,
         unit_codes=tuple(unit_codes),
-        totals=totals,
-        classes=classify(totals, seeds.class_cutoffs),
-        ranks=min_ranks(totals),
-        points=points,
+        totals=scores.totals,
+        classes=tuple(scores.class_codes()),
+        ranks=scores.ranks,
+        points={code: points[:, j] for j, code in enumerate(framework.indicator_codes)},
     )
 
 

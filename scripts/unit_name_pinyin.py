@@ -1,4 +1,6 @@
-"""Pinyin of county-level unit names, for the seed column `unit_name_pinyin` and the reports.
+"""Pinyin of county-level unit names: the maintenance tool that writes the seed column
+`unit_name_pinyin` of units.csv (the reports and the mart read that column; nothing in the
+pipeline runs this).
 
 Place names are written the way Chinese maps spell them in Latin letters: the proper name as one
 word with an apostrophe where a syllable starting with a, o or e would be ambiguous (Chang'an),
@@ -6,7 +8,12 @@ then the generic part (Qu, Xian, Shi, Kuangqu, Zizhixian …) as a separate word
 names are read differently from the characters' everyday reading (乐亭 Laoting, 蔚县 Yu Xian),
 so pypinyin's guesses are overridden for them.
 
-Regenerate the seed column with `python -m orchestration.reports.pinyin seeds/units.csv`.
+Regenerate the column after editing units.csv:
+
+    .venv/bin/python scripts/unit_name_pinyin.py seeds/units.csv
+
+It edits the file's text (the other columns kept as they are), so it reads the CSV itself: a
+seed editor, outside the package, not a reader of the configuration.
 """
 
 import csv

@@ -1,15 +1,28 @@
-"""County names in pinyin: the seed column and the spelling rules."""
+"""County names in pinyin (scripts/unit_name_pinyin.py, the tool that writes the seed column):
+the spelling rules and the seed column they produce."""
 
 from __future__ import annotations
 
 import csv
+import importlib.util
 
 import pytest
 
-from orchestration.reports.pinyin import place_name_pinyin, units_with_pinyin
 from tests.conftest import PROJECT_ROOT
 
 UNITS = PROJECT_ROOT / "seeds" / "units.csv"
+SCRIPT = PROJECT_ROOT / "scripts" / "unit_name_pinyin.py"
+
+
+def _load_script():
+    spec = importlib.util.spec_from_file_location("unit_name_pinyin", SCRIPT)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+pinyin = _load_script()
+place_name_pinyin, units_with_pinyin = pinyin.place_name_pinyin, pinyin.units_with_pinyin
 
 
 @pytest.mark.parametrize(

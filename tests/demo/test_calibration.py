@@ -1,17 +1,12 @@
-"""The reference scoring against hand-computed cases and the calibration against the targets."""
+"""The demo scored by the pipeline's engine on hand-computed cases, and the calibration against
+the targets."""
 
 from __future__ import annotations
 
 import numpy as np
 import pytest
 
-from orchestration.demo.scoring import (
-    YearScores,
-    classify,
-    indicator_points,
-    min_ranks,
-    province_summary,
-)
+from orchestration.demo.calibration import YearScores, province_summary, score_year
 from orchestration.demo.seeds import load_seeds
 from orchestration.demo.simulation import simulate
 from orchestration.demo.targets import target_totals, year_targets
@@ -20,16 +15,25 @@ SEEDS = load_seeds()
 TOLERANCE = {"count": 2, "mean_score": 1.0, "class_leaps": 3, "score_up": 5, "rank_up": 5}
 
 
-def test_indicator_points_follow_formula_goalposts_and_clamp() -> None:
-    indicators = [i for i in SEEDS.indicators if i.indicator_code in ("I2", "I4", "E1")]
-    values = {
-        "fiscal_st_exp": np.array([3000.0, 3000.0]),
-        "general_budget_exp": np.array([150000.0, 50000.0]),  # 2 % and 6 % (clamped)
-        "gerd": np.array([15000.0, 0.0]),
-        "gdp": np.array([100.0, 100.0]),  # R&D intensity 1.5 % and 0 %
-        "hte_count": np.array([60.0, 240.0]),  # half the upper goalpost 120, and twice
+def _variables(units: int, **given: list[float]) -> dict[str, np.ndarray]:
+    """Every base variable of the indicators (1.0 where not given)."""
+    names = {ind.numerator for ind in SEEDS.indicators} | {
+        ind.denominator for ind in SEEDS.indicators if ind.denominator
     }
-    result = indicator_points(values, indicators)
+    return {name: np.array(given.get(name, [1.0] * units), dtype=float) for name in names}
+
+
+def test_indicator_points_follow_formula_goalposts_and_clamp() -> None:
+    values = _variables(
+        2,
+        fiscal_st_exp=[3000.0, 3000.0],
+        general_budget_exp=[150000.0, 50000.0],  # 2 % and 6 % (clamped)
+        gerd=[15000.0, 0.0],
+        gdp=[100.0, 100.0],  # R&D intensity 1.5 % and 0 %
+        hte_count=[60.0, 240.0],  # half the upper goalpost 120, and twice
+    )
+    scores = score_year(2023, ["a", "b"], values, SEEDS)
+    result = {code: scores.points[code] for code in ("I2", "I4", "E1")}
     expected = {
         "I2": np.array([7 * 2.0 / 4.0, 7.0]),
         "I4": np.array([6 * 1.5 / 3.0, 0.0]),
@@ -39,32 +43,29 @@ def test_indicator_points_follow_formula_goalposts_and_clamp() -> None:
         np.testing.assert_allclose(result[code], points)
 
 
-@pytest.mark.parametrize(
-    ("totals", "expected"),
-    [
-        ([80.0, 79.99, 60.0, 59.99, 0.0], ("A", "B", "B", "C", "C")),
-        ([100.0], ("A",)),
-    ],
-)
-def test_classes_follow_the_cutoffs(totals: list[float], expected: tuple[str, ...]) -> None:
-    assert classify(np.array(totals), SEEDS.class_cutoffs) == expected
-
-
-def test_ranks_give_ties_the_minimum_rank() -> None:
-    result = min_ranks(np.array([50.0, 70.0, 70.0, 10.0]))
-    np.testing.assert_array_equal(result, [3, 1, 1, 4])
-
-
-def _scores(year: int, codes: list[str], totals: list[float]) -> YearScores:
-    array = np.array(totals)
-    return YearScores(
-        year, tuple(codes), array, classify(array, SEEDS.class_cutoffs), min_ranks(array), {}
+def test_the_points_add_up_to_the_engines_total_class_and_rank() -> None:
+    values = _variables(3, hte_count=[0.0, 240.0, 240.0], gerd=[0.0, 1e9, 1e9])
+    scores = score_year(2023, ["a", "b", "c"], values, SEEDS)
+    total = np.sum(np.vstack(list(scores.points.values())), axis=0)
+    cutoffs = dict(SEEDS.class_cutoffs)
+    result = (scores.ranks.tolist(), scores.classes)
+    expected = (
+        [3.0, 1.0, 1.0],  # ties share the minimum rank
+        tuple("A" if t >= cutoffs["A"] else "B" if t >= cutoffs["B"] else "C" for t in total),
     )
+    np.testing.assert_allclose(scores.totals, total, rtol=1e-12)
+    assert result == expected
+
+
+def _scores(year: int, codes: list[str], totals: list[float], classes: str) -> YearScores:
+    array = np.array(totals)
+    ranks = np.array([1 + int(np.sum(array > t)) for t in array])
+    return YearScores(year, tuple(codes), array, tuple(classes), ranks, {})
 
 
 def test_province_summary_counts_movements_through_predecessors() -> None:
-    previous = _scores(2020, ["a", "b", "c", "gone"], [79.0, 59.0, 90.0, 65.0])
-    current = _scores(2021, ["a", "b2", "c"], [81.0, 61.0, 85.0])  # b2 4th -> 3rd
+    previous = _scores(2020, ["a", "b", "c", "gone"], [79.0, 59.0, 90.0, 65.0], "BCAB")
+    current = _scores(2021, ["a", "b2", "c"], [81.0, 61.0, 85.0], "ABA")  # b2 4th -> 3rd
     result = province_summary(current, previous, {"a": "a", "b2": "b", "c": "c"}, SEEDS)
     assert (result.class_a, result.class_b, result.class_c) == (2, 1, 0)
     assert result.mean_score == pytest.approx((81 + 61 + 85) / 3, abs=0.005)
@@ -92,7 +93,7 @@ def simulation():  # noqa: ANN201
 
 
 @pytest.mark.parametrize("published", SEEDS.published, ids=lambda p: str(p.evaluation_year))
-def test_reference_scoring_matches_every_published_figure(simulation, published) -> None:  # noqa: ANN001
+def test_the_calibrated_scores_match_every_published_figure(simulation, published) -> None:  # noqa: ANN001
     result = simulation.summaries[published.evaluation_year]
     for name in ("units", "class_a", "class_b", "class_c"):
         if getattr(published, name) is not None:
