@@ -7,4 +7,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 bash scripts/setup-test-tools.sh
+# The dbt manifest brought up to date (a partial parse) before the workers start: otherwise,
+# after a model changed, the first `leap run` of each worker re-parses and rewrites
+# dbt_project/target/manifest.json while another worker's run reads it.
+.venv/bin/python -m orchestration.defs.dbt >/dev/null
 exec .venv/bin/python -m pytest -n auto --dist loadgroup "$@"
