@@ -8,6 +8,7 @@
     leap summary                print the province summary of the published mart
     leap report [--out DIR]     regenerate the report site and the Excel lists from the mart
     leap report --pdf [--year Y]  ... and print one PDF per county and one for the province
+                                (--county CODE, repeatable: that county's and the province's)
     leap docs                   build dbt's documentation site into warehouse/dbt_docs
     leap withdraw FILE          withdraw a submitted file (its values stay in raw, unused)
 
@@ -316,13 +317,18 @@ def withdraw(paths: Paths, file_name: str) -> int:
 def _report_command(paths: Paths, args: argparse.Namespace) -> int:
     from orchestration import reports
 
-    summary = reports.build_reports(
-        mart_db=paths.mart_db,
-        site_dir=args.out or reports.default_site_dir(paths),
-        excel_dir=args.excel_out or reports.default_excel_dir(paths),
-        pdf_dir=(args.pdf_out or reports.default_pdf_dir(paths)) if args.pdf else None,
-        pdf_year=args.year,
-    )
+    try:
+        summary = reports.build_reports(
+            mart_db=paths.mart_db,
+            site_dir=args.out or reports.default_site_dir(paths),
+            excel_dir=args.excel_out or reports.default_excel_dir(paths),
+            pdf_dir=(args.pdf_out or reports.default_pdf_dir(paths)) if args.pdf else None,
+            pdf_year=args.year,
+            pdf_counties=args.county,
+        )
+    except (reports.PdfRequestError, FileNotFoundError) as error:  # no such year, no browser
+        print(f"leap report: {error}", file=sys.stderr)
+        return EXIT_USAGE
     pdfs = f"; {len(summary.pdf.files)} PDFs in {summary.pdf.out_dir}" if summary.pdf else ""
     _say(
         f"report site: {summary.site.out_dir / 'index.html'} "
@@ -386,6 +392,14 @@ def _parser() -> argparse.ArgumentParser:
         type=int,
         default=None,
         help="evaluation year of the PDFs (default: the latest published)",
+    )
+    report.add_argument(
+        "--county",
+        action="append",
+        default=None,
+        metavar="CODE",
+        help="print the PDFs of this county (repeatable) and the province's only, "
+        "keeping the year's other PDFs (default: every county)",
     )
     docs = commands.add_parser("docs", help="build dbt's documentation site (works offline)")
     docs.add_argument(

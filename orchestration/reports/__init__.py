@@ -3,7 +3,7 @@ page per evaluation year, a page per county, in Chinese and English, working off
 printing as A4 documents), the PDF the plan sends each county, Excel workbooks of the ranking
 and award lists, and dbt's documentation site of the project.
 
-    leap report [--out DIR] [--excel-out DIR] [--pdf [--pdf-out DIR] [--year YEAR]]
+    leap report [--out DIR] [--excel-out DIR] [--pdf [--pdf-out DIR] [--year YEAR] [--county CODE]]
     leap docs [--out DIR]
 
 Every function here takes its paths as arguments (the command line passes the warehouse's).
@@ -11,6 +11,7 @@ Every function here takes its paths as arguments (the command line passes the wa
 
 import shutil
 import time
+from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -18,11 +19,19 @@ from orchestration.config.paths import DBT_PROJECT_DIR, Paths, dbt_environment
 from orchestration.reports.dbt_docs import DocsSummary, build_dbt_docs
 from orchestration.reports.excel import export_excel
 from orchestration.reports.mart import MartData, load_mart
-from orchestration.reports.pdf import PdfSummary, print_pdfs
+from orchestration.reports.pdf import (
+    PdfRequestError,
+    PdfSummary,
+    pdf_jobs,
+    print_pdfs,
+    published_year,
+    selected_counties,
+)
 from orchestration.reports.site import SiteSummary, build_site
 
 __all__ = [
     "DocsSummary",
+    "PdfRequestError",
     "PdfSummary",
     "ReportSummary",
     "build_docs",
@@ -34,6 +43,7 @@ __all__ = [
     "export_excel",
     "find_chromium",
     "load_mart",
+    "pdf_jobs",
     "print_pdfs",
 ]
 CHROMIUM_CANDIDATES = ("chromium", "chromium-browser", "/usr/bin/chromium")
@@ -77,23 +87,28 @@ def build_reports(
     excel_dir: Path,
     pdf_dir: Path | None = None,
     pdf_year: int | None = None,
+    pdf_counties: Collection[str] | None = None,
     chromium: Path | None = None,
 ) -> ReportSummary:
     """Regenerate the site and the Excel workbooks from the published mart and, given
-    `pdf_dir`, print the PDFs of `pdf_year` (default: the latest) from the new site."""
+    `pdf_dir`, print the PDFs of `pdf_year` (default: the latest) from the new site: every
+    county's, or the `pdf_counties`' (codes) only."""
     started = time.perf_counter()
     data: MartData = load_mart(mart_db)
-    site = build_site(data, site_dir)
-    excel_files = export_excel(data, excel_dir)
-    pdf = None
-    if pdf_dir is not None:
+    browser = None
+    if pdf_dir is not None:  # a wrong year or county, or no browser: say so before writing
+        selected_counties(data, published_year(data, pdf_year), pdf_counties)
         browser = chromium or find_chromium()
         if browser is None:
             raise FileNotFoundError(
                 "no Chromium found (looked for chromium, chromium-browser): the PDFs are "
                 "printed by a headless Chromium; install Debian's `chromium`"
             )
-        pdf = print_pdfs(data, site.out_dir, pdf_dir, browser, pdf_year)
+    site = build_site(data, site_dir)
+    excel_files = export_excel(data, excel_dir)
+    pdf = None
+    if pdf_dir is not None and browser is not None:
+        pdf = print_pdfs(data, site.out_dir, pdf_dir, browser, pdf_year, pdf_counties)
     return ReportSummary(site, tuple(excel_files), pdf, time.perf_counter() - started)
 
 

@@ -8,12 +8,18 @@ the page asks for (county pages A4 portrait, the province page A4 landscape) and
 
     pdf/<year>/province.pdf
     pdf/<year>/<county code>_<county name>.pdf
+
+A selection of counties (`counties=`, `leap report --pdf --county CODE`) prints the province's
+document and those counties' only, replacing those files and leaving the year's other documents
+as they were (e.g. to reprint one county's document after a correction).
 """
 
 from __future__ import annotations
 
+import os
 import shutil
 import time
+from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -40,6 +46,10 @@ FOOTER = (
 PAGE_LOAD_TIMEOUT_MS = 60_000
 
 
+class PdfRequestError(ValueError):
+    """A year or county asked for that the published mart does not have."""
+
+
 @dataclass(frozen=True)
 class PdfJob:
     """One document: the site page to print, the year it shows, and the file to write."""
@@ -64,13 +74,45 @@ class PdfSummary:
     seconds: float
 
 
-def pdf_jobs(data: MartData, site_dir: Path, year: int) -> list[PdfJob]:
-    """The province page of `year`, then the page of every county evaluated in `year` (a
-    county's page is named by its latest code, so a re-coded county is found by its lineage)."""
-    page_of = {key: code for code, lineage in county_lineages(data).items() for key in lineage}
+def published_year(data: MartData, year: int | None) -> int:
+    """`year`, or the latest published year when None; an error when the mart does not have
+    it."""
+    year = year or data.years[-1]
+    if year not in data.years:
+        raise PdfRequestError(
+            f"evaluation year {year} is not in the published mart "
+            f"(it has {data.years}); publish it first with `leap run`"
+        )
+    return year
+
+
+def selected_counties(
+    data: MartData, year: int, counties: Collection[str] | None = None
+) -> list[tuple[str, str]]:
+    """(code, name) of every county evaluated in `year`, or of the `counties` (codes of that
+    year) only; an error naming the codes the year does not have."""
     scores = data.scores.filter(data.scores["evaluation_year"] == year).sort("county_code")
+    evaluated = scores.select("county_code", "county_name").rows()
+    if counties is None:
+        return evaluated
+    unknown = sorted(set(counties) - {code for code, _ in evaluated})
+    if unknown:
+        raise PdfRequestError(
+            f"county code(s) {', '.join(unknown)} not evaluated in {year} (the published mart "
+            f"scores {len(evaluated)} counties that year: see county_scores)"
+        )
+    return [(code, name) for code, name in evaluated if code in set(counties)]
+
+
+def pdf_jobs(
+    data: MartData, site_dir: Path, year: int, counties: Collection[str] | None = None
+) -> list[PdfJob]:
+    """The province page of `year`, then the page of every county evaluated in `year`, or of
+    the `counties` only (a county's page is named by its latest code, so a re-coded county is
+    found by its lineage)."""
+    page_of = {key: code for code, lineage in county_lineages(data).items() for key in lineage}
     jobs = [PdfJob(site_dir / "year" / f"{year}.html", year, "province.pdf", "landscape")]
-    for code, name in scores.select("county_code", "county_name").iter_rows():
+    for code, name in selected_counties(data, year, counties):
         page = site_dir / "county" / f"{page_of[(year, code)]}.html"
         jobs.append(PdfJob(page, year, f"{code}_{name}.pdf", "portrait"))
     return jobs
@@ -112,18 +154,29 @@ def _print_all(chromium: Path, jobs: list[PdfJob], folder: Path) -> list[Path]:
     return written
 
 
+def _replace_files(fresh: Path, target: Path, written: list[Path]) -> None:
+    """Move the documents printed into `fresh` over their namesakes in `target` (one rename
+    each), keeping the target's other documents, then remove `fresh`."""
+    target.mkdir(parents=True, exist_ok=True)
+    for path in written:
+        os.replace(path, target / path.name)
+    shutil.rmtree(fresh)
+
+
 def print_pdfs(
-    data: MartData, site_dir: Path, out_dir: Path, chromium: Path, year: int | None = None
+    data: MartData,
+    site_dir: Path,
+    out_dir: Path,
+    chromium: Path,
+    year: int | None = None,
+    counties: Collection[str] | None = None,
 ) -> PdfSummary:
     """Print the province's and every county's document of `year` (default: the latest year)
-    from the site in `site_dir` into `out_dir/<year>/`, replacing that folder in one rename."""
+    from the site in `site_dir` into `out_dir/<year>/`, replacing that folder in one rename;
+    given `counties` (codes), print the province's and theirs only, replacing those files."""
     started = time.perf_counter()
-    year = year or data.years[-1]
-    if year not in data.years:
-        raise ValueError(
-            f"evaluation year {year} is not in the published mart "
-            f"(it has {data.years}); publish it first with `leap run`"
-        )
+    year = published_year(data, year)
+    jobs = pdf_jobs(data, site_dir.resolve(), year, counties)
     if not chromium.exists():
         raise FileNotFoundError(
             f"no Chromium at {chromium}: the PDFs are printed by a headless Chromium "
@@ -134,7 +187,10 @@ def print_pdfs(
     if fresh.exists():
         shutil.rmtree(fresh)
     fresh.mkdir(parents=True)
-    written = _print_all(chromium, pdf_jobs(data, site_dir.resolve(), year), fresh)
-    swap_in_folder(fresh, target)
+    written = _print_all(chromium, jobs, fresh)
+    if counties is None:
+        swap_in_folder(fresh, target)
+    else:
+        _replace_files(fresh, target, written)
     files = tuple(target / path.name for path in written)
     return PdfSummary(target, year, files, time.perf_counter() - started)

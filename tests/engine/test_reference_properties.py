@@ -8,7 +8,7 @@ import math
 
 import numpy as np
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 from scipy.stats import rankdata
 
@@ -81,7 +81,6 @@ def scored_trees(draw):
     return version, results, leaves
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(scored_trees())
 def test_contributions_add_up_to_the_total(tree) -> None:
     version, results, leaves = tree
@@ -93,7 +92,6 @@ def test_contributions_add_up_to_the_total(tree) -> None:
         assert math.isclose(sum(parts), total, rel_tol=1e-9, abs_tol=1e-9)
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(scored_trees(), st.floats(0.05, 1.5))
 def test_an_indicator_at_its_target_brings_the_total_to_the_target(tree, rise) -> None:
     """Everything else unchanged, an indicator scoring its target points makes the total
@@ -119,7 +117,6 @@ def test_an_indicator_at_its_target_brings_the_total_to_the_target(tree, rise) -
         )
 
 
-@settings(max_examples=150, deadline=None)
 @given(
     st.lists(st.floats(0, 1000), min_size=6, max_size=60),
     st.lists(st.floats(1000, 1e6), min_size=0, max_size=8),
@@ -180,7 +177,6 @@ def test_iterative_winsorisation_rereads_the_side_of_the_skew(winsorisation, exp
     assert result == expected
 
 
-@settings(max_examples=100, deadline=None)
 @given(st.lists(st.sampled_from([10.0, 20.0, 30.0, 40.0, 55.5]), min_size=1, max_size=30))
 def test_rank_tie_rules(totals) -> None:
     values = [(f"u{i:02d}", t) for i, t in enumerate(totals)]
@@ -192,7 +188,6 @@ def test_rank_tie_rules(totals) -> None:
     assert sorted(ranks["first"].values()) == list(range(1, len(values) + 1))
 
 
-@settings(max_examples=150, deadline=None)
 @given(
     st.lists(st.floats(-100, 100), min_size=2, max_size=40),
     st.sampled_from(["goalposts", "minmax", "rank", "percentile", "distance_to_target"]),
@@ -227,7 +222,6 @@ def test_bounded_normalisations_stay_on_their_scale_and_mirror(
             assert math.isclose(higher + lower, low + high, abs_tol=1e-9)
 
 
-@settings(max_examples=100, deadline=None)
 @given(st.lists(st.sampled_from([1.0, 2.0, 2.5, 7.0, 9.0]), min_size=2, max_size=30))
 def test_normalisation_tie_rules(values) -> None:
     """Raw ranks (1 = worst): dense <= min <= mean, min-ranks as R's rank(ties = "min"), the

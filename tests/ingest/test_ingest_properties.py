@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import polars as pl
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from .builders import CountyForm, write_csv, write_xlsx
@@ -26,9 +26,6 @@ from .conftest import read
 VARIABLE = "fiscal_st_exp"  # canonical unit 万元
 FULL_WIDTH = str.maketrans("0123456789.,-", "０１２３４５６７８９．，－")
 CN_DIGITS = "零一二三四五六七八九"
-PROPERTY_SETTINGS = settings(
-    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow]
-)
 
 amounts = st.decimals(min_value=0, max_value=10**9, places=2, allow_nan=False)
 
@@ -124,7 +121,6 @@ WRITINGS = [
 ]
 
 
-@PROPERTY_SETTINGS
 @given(number=amounts, way=st.sampled_from(range(len(WRITINGS))))
 def test_a_value_written_any_supported_way_reads_back_unchanged(number: Decimal, way: int) -> None:
     writer, fmt = WRITINGS[way]
@@ -133,7 +129,6 @@ def test_a_value_written_any_supported_way_reads_back_unchanged(number: Decimal,
     assert codes <= {"value_remark"}
 
 
-@PROPERTY_SETTINGS
 @given(number=st.integers(min_value=0, max_value=99_999_999), fmt=st.sampled_from(["xlsx", "csv"]))
 def test_chinese_numerals_read_back_exactly(number: int, fmt: str) -> None:
     """A count in 家: a trailing 万 (一百二十五万) is a magnitude word, 125 万家 = 1250000 家."""
@@ -147,7 +142,6 @@ def test_chinese_numerals_read_back_exactly(number: int, fmt: str) -> None:
 UNITS = [("元", Decimal("0.0001")), ("千元", Decimal("0.1")), ("万元", 1), ("亿元", 10000)]
 
 
-@PROPERTY_SETTINGS
 @given(
     number=amounts,
     unit=st.sampled_from(UNITS),
@@ -179,7 +173,6 @@ DECORATIONS = [
 ]  # fmt: skip
 
 
-@PROPERTY_SETTINGS
 @given(
     number=amounts,
     before=st.lists(st.sampled_from(DECORATIONS), max_size=2),
@@ -215,7 +208,6 @@ NUMBER_FORMATS = [
 ]
 
 
-@PROPERTY_SETTINGS
 @given(
     number=st.decimals(min_value=1, max_value=10**6, places=3, allow_nan=False),
     number_format=st.sampled_from(NUMBER_FORMATS),

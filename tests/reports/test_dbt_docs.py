@@ -10,15 +10,18 @@ from pathlib import Path
 import pytest
 import yaml
 
-from tests.conftest import PROJECT_ROOT, run_leap
+from tests.conftest import PROJECT_ROOT, copy_warehouse, run_leap
 
 MODEL = "county_scores"
 
 
 @pytest.fixture(scope="module")
 def docs_dir(demo_warehouse: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("dbt_docs") / "dbt_docs"
-    completed = run_leap(demo_warehouse, "docs", "--out", str(out))
+    root = tmp_path_factory.mktemp("dbt_docs")
+    out = root / "dbt_docs"
+    # dbt opens the working database for writing: a copy, not the shared warehouse
+    warehouse = copy_warehouse(demo_warehouse, root / "warehouse")
+    completed = run_leap(warehouse, "docs", "--out", str(out))
     if completed.returncode != 0:
         pytest.fail(f"`leap docs` exited {completed.returncode}\n{completed.stdout[-3000:]}"
                     f"\n{completed.stderr[-6000:]}")  # fmt: skip
