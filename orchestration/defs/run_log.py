@@ -31,15 +31,8 @@ class _StepLines(logging.Handler):
         if duration is not None:
             seconds = f" in {duration / 1000:.1f} s"
         step_log.info(
-            f"step {_step_label(event.step_key)}: {STEP_EVENTS[event.event_type_value]}{seconds}"
+            f"step {event.step_key}: {STEP_EVENTS[event.event_type_value]}{seconds}"
         )
-
-
-def _step_label(step_key: str) -> str:
-    """`marts__county_scores_quality_gate_county_scores` -> `quality gate county_scores`."""
-    if "_quality_gate_" in step_key:
-        return "quality gate " + step_key.split("_quality_gate_", 1)[1]
-    return step_key
 
 
 @dg.logger(
