@@ -18,6 +18,10 @@ Every step runs in its own process; its wall time and peak resident memory (incl
 processes it starts) are reported. dbt's DuckDB is held to `--memory-limit` (default 7GB).
 Other options: `--skip speed,ingest,main,national,stress`, `--stress-units N`,
 `--replications N`, `--keep DIR` (keep the generated warehouses there).
+
+(Over 400 lines on purpose: the sections read top to bottom in the order they print, with the
+measuring helpers they share above them; the generated data is in `data.py`, the steps each
+measured process runs in `steps.py`.)
 """
 
 from __future__ import annotations
