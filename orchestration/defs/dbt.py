@@ -14,10 +14,15 @@ side effect of importing the code location.
 
 from __future__ import annotations
 
+import fcntl
 import json
 import logging
+import os
+import shutil
+import tempfile
 import time
 from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -44,6 +49,7 @@ dbt_project.prepare_if_dev()
 PARSE_VARS = {"first_evaluation_year": 0, "last_evaluation_year": 0}
 RESULT_EVENTS = {"LogSeedResult", "LogModelResult", "LogSnapshotResult", "LogTestResult"}
 SEED_CHECKSUMS_TABLE = "main.leap_seed_checksums"
+PARTIAL_PARSE_FILE = "partial_parse.msgpack"
 dbt_log = logging.getLogger("leap.dbt")
 
 
@@ -93,21 +99,24 @@ def parse_project(paths: Paths, target_dir: Path | None = None) -> tuple[Any, fl
     `python -m orchestration.defs.dbt` prepares it for the default warehouse (scripts/setup.sh)."""
     from dbt.cli.main import dbtRunner
 
-    target_dir = target_dir or dbt_project.target_path
+    target_dir = DBT_PROJECT_DIR / (target_dir or dbt_project.target_path)  # dbt's relative to it
     paths = parsing_paths(paths)
     environment = tuple(sorted(paths.dbt_environment().items()))
     parsed = _PARSED.get(target_dir)
     if parsed is not None and parsed.environment == environment:
         return parsed.manifest, 0.0
     started = time.perf_counter()
-    args = ["parse", *_project_args(target_dir, None), "--vars", json.dumps(PARSE_VARS)]
-    if not (paths.dataset_dir / "values.csv").exists():
-        # dbt_project.yml disables a dataset folder's values.csv as a seed; a folder without
-        # one (Hebei's seeds/) leaves that configuration unused, on purpose.
-        args += ["--warn-error-options", json.dumps({"silence": ["UnusedResourceConfigPath"]})]
-    with dbt_environment(paths):
-        result = dbtRunner(callbacks=[_log_dbt_event]).invoke(args)
-    _close_dbt_duckdb()
+    with _parse_lock(target_dir), _scratch_target(target_dir) as scratch:
+        args = ["parse", *_project_args(scratch, None), "--vars", json.dumps(PARSE_VARS)]
+        if not (paths.dataset_dir / "values.csv").exists():
+            # dbt_project.yml disables a dataset folder's values.csv as a seed; a folder without
+            # one (Hebei's seeds/) leaves that configuration unused, on purpose.
+            args += ["--warn-error-options", json.dumps({"silence": ["UnusedResourceConfigPath"]})]
+        with dbt_environment(paths):
+            result = dbtRunner(callbacks=[_log_dbt_event]).invoke(args)
+        _close_dbt_duckdb()
+        if result.success:
+            _replace_artifacts(scratch, target_dir)
     if not result.success:
         raise DbtBuildError(
             f"dbt could not parse the project {DBT_PROJECT_DIR}: {result.exception}"
@@ -115,6 +124,45 @@ def parse_project(paths: Paths, target_dir: Path | None = None) -> tuple[Any, fl
     parsed = _ParsedProject(environment, result.result, time.perf_counter() - started)
     _PARSED[target_dir] = parsed
     return parsed.manifest, parsed.seconds
+
+
+@contextmanager
+def _parse_lock(target_dir: Path) -> Iterator[None]:
+    """One parse of the shared target folder at a time, across processes (two `leap run`s of
+    one checkout, a sensor's run beside the command line's): each parse starts from the
+    partial-parsing state the previous one left whole."""
+    target_dir.mkdir(parents=True, exist_ok=True)
+    with open(target_dir / ".parse.lock", "a+") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
+@contextmanager
+def _scratch_target(target_dir: Path) -> Iterator[Path]:
+    """A private folder for dbt to write its parse into (starting from the shared partial-parsing
+    state), removed afterwards, with what a killed parse left behind."""
+    for stale in target_dir.glob(".parse-*"):
+        shutil.rmtree(stale, ignore_errors=True)
+    scratch = Path(tempfile.mkdtemp(prefix=".parse-", dir=target_dir))
+    try:
+        state = target_dir / PARTIAL_PARSE_FILE
+        if state.exists():
+            shutil.copy2(state, scratch / PARTIAL_PARSE_FILE)
+        yield scratch
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+
+
+def _replace_artifacts(scratch: Path, target_dir: Path) -> None:
+    """dbt's files of a parse moved over the shared ones, each in one rename: a process reading
+    `manifest.json` (the asset graph, the published tables) reads a whole file, the previous
+    parse's or this one's, never one being written."""
+    for path in scratch.iterdir():
+        if path.is_file():
+            os.replace(path, target_dir / path.name)
 
 
 def parsing_paths(paths: Paths) -> Paths:
