@@ -4,6 +4,9 @@ again, and any file written into it afterwards named."""
 
 from __future__ import annotations
 
+import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -47,3 +50,29 @@ def test_files_written_into_the_shared_folder_are_named(tmp_path: Path) -> None:
     result = changed_files(tmp_path, "shared")
     expected = ["logs/run.log", "mart.duckdb"]
     assert result == expected
+
+
+GROUPED_TEST = """
+import pytest
+
+@pytest.mark.xdist_group("together")
+@pytest.mark.parametrize("case", range(6))
+def test_case(case):
+    pass
+"""
+
+
+def test_grouped_tests_run_on_one_worker(tmp_path: Path) -> None:
+    """`--dist loadgroup` (scripts/test.sh) keeps an xdist_group on one worker with the pytest
+    and pytest-xdist this environment installs (pytest 9.2 broke it: pytest-xdist#1386)."""
+    for name in ("test_a.py", "test_b.py"):
+        (tmp_path / name).write_text(GROUPED_TEST, encoding="utf-8")
+    (tmp_path / "pytest.ini").write_text("[pytest]\n", encoding="utf-8")  # not the project's
+    completed = subprocess.run(
+        [sys.executable, "-m", "pytest", "-n", "2", "--dist", "loadgroup", "-v",
+         "-p", "no:cacheprovider", str(tmp_path)],
+        cwd=tmp_path, capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    workers = set(re.findall(r"\[(gw\d+)\] \[ *\d+%\] PASSED", completed.stdout))
+    passed = len(re.findall(r"PASSED", completed.stdout))
+    assert (completed.returncode, passed, len(workers)) == (0, 12, 1), completed.stdout[-3000:]

@@ -27,7 +27,9 @@ VERSION_OF_YEAR = {2019: OLD, 2024: NEW}
 BAND = (80.0, 85.0)  # totals classed A by hebei_v1 and B by hebei_v2
 
 
-@pytest.fixture(scope="module")
+# Session-scoped: built once (a minute of `leap run`) in whatever order the folder's tests run
+# (tests/config runs on one worker: tests/conftest.py).
+@pytest.fixture(scope="session")
 def rerun(demo_warehouse: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A copy of the demo warehouse after `leap run --years 2019,2024` with hebei_v2 from 2024."""
     root = tmp_path_factory.mktemp("new_version")
