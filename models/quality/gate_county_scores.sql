@@ -5,9 +5,7 @@
 with
 
 county_files as (
-    select data_year, unit_code, string_agg(distinct file_name, '; ' order by file_name) as files
-    from {{ ref('stg_raw__submitted_values') }}
-    group by all
+    select * from {{ ref('int_unit_files') }}
 ),
 
 evaluation_years as (
