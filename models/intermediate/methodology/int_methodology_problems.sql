@@ -1,6 +1,22 @@
 {#- Every problem of the methodology configuration, one row each, with what was found and what
     was expected. Empty for a valid configuration; the test on int_indicator_methods fails on
-    any row, so that nothing is scored with a configuration the engine cannot honour. -#}
+    any row, so that nothing is scored with a configuration the engine cannot honour.
+    `methodology_choices`: each methodology setting with a closed set of choices, and the
+    choices (a value outside them is a problem naming them). -#}
+{%- set methodology_choices = {
+    'normalisation': [
+        'goalposts', 'minmax', 'minmax_pooled', 'zscore', 'rank', 'percentile', 'distance_to_target'
+    ],
+    'aggregation': ['weighted_arithmetic', 'weighted_geometric'],
+    'missing_values': ['zero', 'propagate', 'reweight'],
+    'imputation_group': ['group_code', 'unit_kind'],
+    'class_scheme': ['absolute', 'relative_to_mean'],
+    'rank_ties': ['min', 'max', 'dense', 'first'],
+    'rank_scale': ['scaled', 'raw'],
+    'normalisation_ties': ['min', 'mean', 'dense'],
+    'outlier_log_transform': ['log_ct', 'log_ct_mirrored'],
+    'outlier_winsorisation': ['one_sided', 'iterative'],
+} -%}
 with
 
 methodology as (
@@ -52,63 +68,16 @@ nodes_under_geometric as (
 ),
 
 problems as (
-    select methodology_version, 'methodology' as subject, 'normalisation' as setting,
-        normalisation as found,
-        'goalposts, minmax, minmax_pooled, zscore, rank, percentile or distance_to_target' as expected
+    {% for setting, choices in methodology_choices.items() -%}
+    {% if not loop.first %}union all
+    {% endif -%}
+    select methodology_version, 'methodology' as subject, '{{ setting }}' as setting,
+        {{ setting }} as found,
+        '{{ choices[:-1] | join(", ") }} or {{ choices[-1] }}' as expected
     from methodology
-    where normalisation not in ('goalposts', 'minmax', 'minmax_pooled', 'zscore', 'rank', 'percentile', 'distance_to_target')
+    where {{ setting }} not in ('{{ choices | join("', '") }}')
 
-    union all
-    select methodology_version, 'methodology', 'aggregation', aggregation,
-        'weighted_arithmetic or weighted_geometric'
-    from methodology
-    where aggregation not in ('weighted_arithmetic', 'weighted_geometric')
-
-    union all
-    select methodology_version, 'methodology', 'missing_values', missing_values,
-        'zero, propagate or reweight'
-    from methodology
-    where missing_values not in ('zero', 'propagate', 'reweight')
-
-    union all
-    select methodology_version, 'methodology', 'imputation_group', imputation_group,
-        'group_code or unit_kind'
-    from methodology
-    where imputation_group not in ('group_code', 'unit_kind')
-
-    union all
-    select methodology_version, 'methodology', 'class_scheme', class_scheme,
-        'absolute or relative_to_mean'
-    from methodology
-    where class_scheme not in ('absolute', 'relative_to_mean')
-
-    union all
-    select methodology_version, 'methodology', 'rank_ties', rank_ties, 'min, max, dense or first'
-    from methodology
-    where rank_ties not in ('min', 'max', 'dense', 'first')
-
-    union all
-    select methodology_version, 'methodology', 'rank_scale', rank_scale, 'scaled or raw'
-    from methodology
-    where rank_scale not in ('scaled', 'raw')
-
-    union all
-    select methodology_version, 'methodology', 'normalisation_ties', normalisation_ties,
-        'min, mean or dense'
-    from methodology
-    where normalisation_ties not in ('min', 'mean', 'dense')
-
-    union all
-    select methodology_version, 'methodology', 'outlier_log_transform', outlier_log_transform,
-        'log_ct or log_ct_mirrored'
-    from methodology
-    where outlier_log_transform not in ('log_ct', 'log_ct_mirrored')
-
-    union all
-    select methodology_version, 'methodology', 'outlier_winsorisation', outlier_winsorisation,
-        'one_sided or iterative'
-    from methodology
-    where outlier_winsorisation not in ('one_sided', 'iterative')
+    {% endfor -%}
 
     union all
     select methodology_version, 'methodology', 'normalised_lower, normalised_upper',
