@@ -116,6 +116,16 @@ def _docs_command(paths: Paths, args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _folder_option(parser: argparse.ArgumentParser, flag: str, what: str, default: str) -> None:
+    """An output folder option, resolved against the working directory of the command."""
+    parser.add_argument(
+        flag,
+        type=lambda text: Path(text).resolve(),
+        default=None,
+        help=f"{what} (default: {default})",
+    )
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="leap", description=__doc__.splitlines()[0])
     commands = parser.add_subparsers(dest="command", required=True)
@@ -133,27 +143,12 @@ def _parser() -> argparse.ArgumentParser:
     demo.add_argument("--defect-rate", type=float, default=0.0)
     commands.add_parser("summary", help="print the published province summary")
     report = commands.add_parser("report", help="regenerate the report site and Excel lists")
-    report.add_argument(
-        "--out",
-        type=lambda text: Path(text).resolve(),
-        default=None,
-        help="site folder (default: warehouse/reports/site)",
-    )
-    report.add_argument(
-        "--excel-out",
-        type=lambda text: Path(text).resolve(),
-        default=None,
-        help="Excel folder (default: warehouse/reports/excel)",
-    )
+    _folder_option(report, "--out", "site folder", "warehouse/reports/site")
+    _folder_option(report, "--excel-out", "Excel folder", "warehouse/reports/excel")
     report.add_argument(
         "--pdf", action="store_true", help="also print one PDF per county and one for the province"
     )
-    report.add_argument(
-        "--pdf-out",
-        type=lambda text: Path(text).resolve(),
-        default=None,
-        help="PDF folder (default: warehouse/reports/pdf)",
-    )
+    _folder_option(report, "--pdf-out", "PDF folder", "warehouse/reports/pdf")
     report.add_argument(
         "--year",
         type=int,
@@ -169,12 +164,7 @@ def _parser() -> argparse.ArgumentParser:
         "keeping the year's other PDFs (default: every county)",
     )
     docs = commands.add_parser("docs", help="build dbt's documentation site (works offline)")
-    docs.add_argument(
-        "--out",
-        type=lambda text: Path(text).resolve(),
-        default=None,
-        help="site folder (default: warehouse/dbt_docs)",
-    )
+    _folder_option(docs, "--out", "site folder", "warehouse/dbt_docs")
     withdrawn = commands.add_parser("withdraw", help="withdraw a submitted file")
     withdrawn.add_argument("file", help="the file's name in its year folder (or its SHA-256)")
     return parser
