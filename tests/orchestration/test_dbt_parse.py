@@ -6,6 +6,7 @@ JSONDecodeError.)"""
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
 import shutil
@@ -37,6 +38,17 @@ def start_parse(dataset: Path) -> subprocess.Popen:
     )
 
 
+def scratch_folders_between_parses() -> list[str]:
+    """The parse folders in the shared target while no parse runs (taking the parses' lock:
+    other processes of the suite may be parsing now, each in its own scratch folder)."""
+    with open(TARGET / ".parse.lock", "a+") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            return sorted(path.name for path in TARGET.glob(".parse-*"))
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
 def test_concurrent_parses_never_show_a_torn_manifest(tmp_path: Path) -> None:
     # another dataset folder (a copy of the seeds) changes dbt's environment: a full parse
     other_dataset = shutil.copytree(PROJECT_ROOT / "seeds", tmp_path / "dataset")
@@ -57,5 +69,5 @@ def test_concurrent_parses_never_show_a_torn_manifest(tmp_path: Path) -> None:
     assert [code for code, _ in outcomes] == [0, 0], outcomes
     assert torn == []
     assert reads > 0
-    assert sorted(path.name for path in TARGET.glob(".parse-*")) == []
+    assert scratch_folders_between_parses() == []
     assert restore.returncode == 0
